@@ -173,7 +173,9 @@ class AuthError(ConnectorError):
 class RecordError(ConnectorError):
     """One record failed; it is journalled and the rest of its batch carries on."""
 
-    def __init__(self, record_id: str, code: str, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, record_id: str, code: str, message: str, *, field: str | None = None
+    ) -> None:
         self.record_id = record_id
         self.code = code
         self.field = field
