@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ml_connector.cli.app import app, main
+from ml_connector.cli.app import app, entry_point, main
 
-__all__ = ["app", "main"]
+__all__ = ["app", "entry_point", "main"]

@@ -6,7 +6,14 @@ import sys
 
 import typer
 
+from ml_connector.cli.connection import connection_app
+from ml_connector.cli.db import db_app
+from ml_connector.cli.keys import keys_app
+from ml_connector.cli.runtime import Runtime
 from ml_connector.errors import ConnectorError
+from ml_connector.settings import load_settings
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="ml-connector",
@@ -15,18 +22,43 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(connection_app, name="connection")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
 
 
-def main() -> None:
-    """Run the CLI; a ConnectorError becomes one line on stderr and exit code 1."""
-    debug = "--debug" in sys.argv
-    if debug:
-        sys.argv.remove("--debug")
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """Keep Oracle NetSuite master data in Zoho CRM.
+
+    Add --debug anywhere to see a traceback instead of a one-line error.
+    """
+    ctx.obj = Runtime(load_settings())
+
+
+def _fail(message: str, hint: str) -> None:
+    suffix = f" (hint: {hint})" if hint else ""
+    typer.echo(f"error: {message}{suffix}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; any ConnectorError becomes one line on stderr and exit code 1."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [arg for arg in args if arg != "--debug"]
     try:
-        app(standalone_mode=False)
+        # standalone mode: Typer reports usage errors itself and exits; ours propagate to here
+        app(args=args, prog_name="ml-connector", standalone_mode=True)
     except ConnectorError as exc:
         if debug:
             raise
-        hint = f" (hint: {exc.hint})" if exc.hint else ""
-        typer.echo(f"error: {exc.message}{hint}", err=True)
-        raise SystemExit(1) from None
+        _fail(exc.message, exc.hint)
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def entry_point() -> None:
+    """The console script: exit with main()'s code."""
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""Process settings: ``ML_CONNECTOR_*`` variables and an optional TOML file, read once.
+
+This is the one module that reads the environment. Everything else receives a frozen
+:class:`Settings` (or the values it needs) as an argument, so tests build settings from a plain
+mapping and no code path depends on what the process happened to inherit.
+
+Precedence, highest first: environment variables, the TOML file, built-in defaults. The TOML file
+is ``$ML_CONNECTOR_CONFIG`` if set, else ``config.toml`` in the data directory when it exists.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from ml_connector.errors import ConfigFileError, ConfigValueError
+
+__all__ = ["ENV_PREFIX", "Settings", "load_settings", "sqlalchemy_url"]
+
+ENV_PREFIX = "ML_CONNECTOR_"
+APP_NAME = "ml-connector"
+
+
+class Settings(BaseModel):
+    """Everything the process needs to know about where it runs; immutable once read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    home: Path = Field(description="data directory: the SQLite database and the key file")
+    database_url: str = Field(description="SQLAlchemy URL; default: SQLite in the data directory")
+    queue_url: str | None = Field(
+        default=None, description="redis://… to scale out; default: SQLite"
+    )
+    secret_keys: tuple[SecretStr, ...] = Field(
+        default=(), description="base64 AES-256 keys, newest first; default: the key file"
+    )
+    key_file: Path = Field(description="file holding the secret keys when none are given")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    config_file: Path | None = Field(default=None, description="the TOML file that was read")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when the store is the default SQLite file (migrated automatically)."""
+        return self.database_url == default_database_url(self.home)
+
+
+def default_database_url(home: Path) -> str:
+    """The embedded default database: one SQLite file in the data directory."""
+    return f"sqlite:///{home / 'ml-connector.db'}"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Name the driver we ship for a bare ``postgresql://`` URL (psycopg 3, not psycopg2)."""
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare) :]
+    return url
+
+
+_ENV_KEYS = {
+    "HOME": "home",
+    "DATABASE_URL": "database_url",
+    "QUEUE_URL": "queue_url",
+    "SECRET_KEYS": "secret_keys",
+    "KEY_FILE": "key_file",
+    "LOG_LEVEL": "log_level",
+    "LOG_FORMAT": "log_format",
+}
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for suffix, field in _ENV_KEYS.items():
+        raw = environ.get(ENV_PREFIX + suffix)
+        if raw:
+            values[field] = raw
+    if "secret_keys" in values:
+        values["secret_keys"] = tuple(k.strip() for k in values["secret_keys"].split(",") if k)
+    return values
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigFileError(str(path), f"cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError(str(path), f"not valid TOML: {exc}") from None
+
+
+def _config_path(environ: Mapping[str, str], home: Path) -> Path | None:
+    explicit = environ.get(ENV_PREFIX + "CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    candidate = home / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def _home(environ: Mapping[str, str]) -> Path:
+    explicit = environ.get(ENV_PREFIX + "HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = environ.get("XDG_DATA_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / APP_NAME
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``environ`` (default: the process environment) and the TOML file."""
+    env = dict(os.environ if environ is None else environ)
+    home = _home(env)
+    path = _config_path(env, home)
+    from_file = _read_toml(path) if path else {}
+    merged: dict[str, Any] = {**from_file, **_from_env(env)}
+    merged_home = Path(merged.get("home", home)).expanduser()
+    merged.setdefault("database_url", default_database_url(merged_home))
+    merged.setdefault("key_file", merged_home / "secret.keys")
+    merged.update(home=merged_home, config_file=path)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        where = str(path) if path else "environment"
+        raise ConfigValueError(where, _problems(exc)) from None
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            known = ", ".join(sorted(Settings.model_fields))
+            problems.append(f"unknown key {key!r} (valid keys: {known})")
+        else:
+            problems.append(f"{key}: {error['msg']}")
+    return problems

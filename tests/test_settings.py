@@ -1,0 +1,85 @@
+"""Settings come from ML_CONNECTOR_* variables over an optional TOML file, read once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from ml_connector.errors import ConfigFileError, ConfigValueError
+from ml_connector.settings import load_settings, sqlalchemy_url
+
+
+def test_defaults_live_in_the_xdg_data_directory(tmp_path: Path) -> None:
+    settings = load_settings({"XDG_DATA_HOME": str(tmp_path)})
+    assert settings.home == tmp_path / "ml-connector"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'ml-connector' / 'ml-connector.db'}"
+    assert settings.key_file == tmp_path / "ml-connector" / "secret.keys"
+    assert settings.is_embedded
+
+
+def test_home_overrides_xdg(tmp_path: Path) -> None:
+    settings = load_settings({"XDG_DATA_HOME": "/elsewhere", "ML_CONNECTOR_HOME": str(tmp_path)})
+    assert settings.home == tmp_path
+
+
+def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('log_level = "debug"\nqueue_url = "redis://127.0.0.1:6379/0"\n')
+    settings = load_settings(
+        {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_LOG_LEVEL": "warning"}
+    )
+    assert settings.config_file == config
+    assert settings.log_level == "WARNING"
+    assert settings.queue_url == "redis://127.0.0.1:6379/0"
+
+
+def test_an_unknown_key_in_the_file_lists_the_valid_ones(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('log_levle = "debug"\n')
+    with pytest.raises(ConfigValueError) as info:
+        load_settings({"ML_CONNECTOR_CONFIG": str(config), "ML_CONNECTOR_HOME": str(tmp_path)})
+    message = str(info.value)
+    assert message.startswith(str(config))
+    assert "unknown key 'log_levle'" in message
+    assert "log_level" in message.split("valid keys:")[1]
+
+
+def test_a_malformed_file_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("log_level = \n")
+    with pytest.raises(ConfigFileError, match="not valid TOML"):
+        load_settings({"ML_CONNECTOR_CONFIG": str(config)})
+
+
+def test_a_bad_value_from_the_environment_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigValueError, match="log_format"):
+        load_settings({"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_LOG_FORMAT": "xml"})
+
+
+def test_several_keys_are_read_newest_first_and_never_shown(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_SECRET_KEYS": "new-key, old-key"}
+    )
+    assert [k.get_secret_value() for k in settings.secret_keys] == ["new-key", "old-key"]
+    assert "new-key" not in repr(settings)
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = load_settings({"ML_CONNECTOR_HOME": str(tmp_path)})
+    with pytest.raises(ValidationError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_postgresql_urls_use_the_shipped_driver(url: str, expected: str) -> None:
+    assert sqlalchemy_url(url) == expected
