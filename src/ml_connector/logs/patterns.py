@@ -52,9 +52,12 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}")
 ZOHO_TOKEN = re.compile(r"\b1000\.[0-9a-f]{16,}\.[0-9a-f]{16,}\b")
 # The credential after an HTTP auth scheme, wherever it appears. Bearer tokens shorter than eight
 # characters are left alone so that prose such as "Bearer token expired" survives.
+# A credential must end where the token alphabet ends, so ``Bearer expires_in=3600`` (a pair,
+# not a token) is left alone.
 SCHEME_CREDENTIAL = re.compile(
     r"(?i)\b(?:bearer\s+(?P<bearer>[A-Za-z0-9._~+/-]{8,}=*)"
     r"|zoho-oauthtoken\s+(?P<zoho>[A-Za-z0-9._~+/-]+=*))"
+    r"(?![A-Za-z0-9._~+/=-])"
 )
 KEY_THEN_SEPARATOR = re.compile(
     r"(?<![\w-])(?P<key>[A-Za-z][\w-]*)(?P<quote>\\?[\"'])?[ \t]*(?P<sep>[:=])[ \t]*"
