@@ -1,0 +1,246 @@
+"""SuiteQL over SQLite: Oracle-flavoured SuiteQL parsed with sqlglot and run as real SQL.
+
+Translation keeps NetSuite's semantics where a client could notice them:
+
+- Oracle outer joins ``a.nkey(+) = c.defaultbillingaddress`` become ``LEFT JOIN``; ``NVL``,
+  ``NVL2``, ``DECODE`` and ``||`` map to their SQLite equivalents.
+- ``TO_CHAR``, ``TO_DATE``, ``TO_TIMESTAMP`` and ``TRUNC`` are Python functions speaking Oracle
+  format models (``YYYY-MM-DD HH24:MI:SS``); ``BUILTIN.DF(ref)`` becomes a lookup of the
+  referenced record's display name.
+- Raw datetime columns come out as the user-preference date ``3/15/2026`` with the time dropped,
+  as NetSuite does; only ``TO_CHAR`` gives the time. (The account time zone is UTC here.)
+- ``WITH``, statements other than ``SELECT``, syntax errors and unknown tables or columns raise
+  :class:`SuiteQLError` carrying NetSuite's wording.
+"""
+
+# ruff: noqa: S608 - SQL is built only from the fixed schema's names; values are bound.
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlglot
+from sqlglot import exp, transforms
+from sqlglot.errors import SqlglotError
+
+from ml_connector.sandbox.netsuite.database import Database
+
+__all__ = ["Page", "SuiteQLError", "install_functions", "run_page"]
+
+_STORED = "%Y-%m-%dT%H:%M:%SZ"
+_STORED_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_FORMAT_TOKENS = (
+    ("YYYY", "%Y"), ("HH24", "%H"), ("HH12", "%I"), ("HH", "%I"), ("MONTH", "%B"),
+    ("MON", "%b"), ("MM", "%m"), ("DD", "%d"), ("MI", "%M"), ("SS", "%S"), ("YY", "%y"),
+    ("AM", "%p"), ("PM", "%p"),
+)  # fmt: skip
+_DISPLAY_NAMES: dict[str, str | dict[str, str]] = {
+    "category": {"customer": "customercategory", "vendor": "vendorcategory"},
+    "subsidiary": "subsidiary",
+    "currency": "currency",
+    "entitystatus": "customerstatus",
+    "parent": "entity",
+    "company": "entity",
+    "salesrep": "entity",
+    "entity": "entity",
+}
+_NAME_COLUMN = {"entity": "entityid", "currency": "name"}
+
+
+class SuiteQLError(Exception):
+    """A query NetSuite would refuse; ``detail`` is the ``o:errorDetails`` text."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results (already string-valued, null-free) and the query's total row count."""
+
+    items: list[dict[str, str]]
+    total: int
+
+
+def _strftime_format(oracle: str) -> str:
+    pattern = "|".join(re.escape(token) for token, _ in _FORMAT_TOKENS)
+    mapping = dict(_FORMAT_TOKENS)
+    return re.sub(pattern, lambda m: mapping[m.group(0)], oracle.upper())
+
+
+def _to_char(value: object, fmt: str | None = None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and _STORED_RE.match(value):
+        moment = datetime.strptime(value, _STORED)
+        return moment.strftime(_strftime_format(fmt or "MM/DD/YYYY"))
+    return _scalar_text(value)
+
+
+def _to_date(value: object, fmt: str | None = None) -> str | None:
+    if value is None:
+        return None
+    # sqlglot already turns TO_DATE's format model into strftime form; TO_TIMESTAMP's it keeps.
+    pattern = fmt if fmt and "%" in fmt else _strftime_format(fmt or "MM/DD/YYYY")
+    try:
+        moment = datetime.strptime(str(value), pattern)
+    except ValueError as exc:
+        raise ValueError(f"Invalid date value: {value}") from exc
+    return moment.strftime(_STORED)
+
+
+def _trunc(value: object) -> str | int | None:
+    if isinstance(value, str) and _STORED_RE.match(value):
+        return value[:10] + "T00:00:00Z"
+    if isinstance(value, int | float):
+        return int(value)
+    return None if value is None else str(value)
+
+
+def install_functions(db: Database) -> None:
+    """Register the Oracle shims on the database connection."""
+    for name, function in (("ns_to_char", _to_char), ("ns_to_date", _to_date)):
+        db.register(name, 1, function)
+        db.register(name, 2, function)
+    db.register("ns_trunc", 1, _trunc)
+
+
+def _shim(name: str, *args: exp.Expr | None) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=[a for a in args if a is not None])
+
+
+def _replace_functions(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.ToChar):
+        return _shim("ns_to_char", node.this, node.args.get("format"))
+    if isinstance(node, exp.StrToDate | exp.StrToTime):
+        return _shim("ns_to_date", node.this, node.args.get("format"))
+    if isinstance(node, exp.Anonymous) and node.name.upper() in ("TO_DATE", "TO_TIMESTAMP"):
+        return _shim("ns_to_date", *node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "TRUNC" and node.expressions:
+        return _shim("ns_trunc", node.expressions[0])
+    if isinstance(node, exp.DateTrunc | exp.TimestampTrunc):
+        return _shim("ns_trunc", node.this)
+    return node
+
+
+def _rownum_limit(node: exp.Expr) -> int | None:
+    if not isinstance(node, exp.LTE | exp.LT) or not isinstance(node.this, exp.Column):
+        return None
+    if node.this.name.upper() != "ROWNUM" or not isinstance(node.expression, exp.Literal):
+        return None
+    bound = int(node.expression.name)
+    return bound if isinstance(node, exp.LTE) else bound - 1
+
+
+def _replace_rownum(tree: exp.Expr) -> exp.Expr:
+    """``WHERE … AND ROWNUM <= n`` (Oracle's row cap) becomes ``LIMIT n``."""
+    where = tree.args.get("where")
+    if not isinstance(tree, exp.Select) or where is None:
+        return tree
+    for condition in list(where.find_all(exp.LTE, exp.LT)):
+        bound = _rownum_limit(condition)
+        if bound is not None:
+            condition.replace(exp.true())
+            tree = tree.limit(bound)
+    return tree
+
+
+def _tables_by_alias(tree: exp.Expr) -> dict[str, str]:
+    return {t.alias_or_name.lower(): t.name.lower() for t in tree.find_all(exp.Table)}
+
+
+def _display(column: exp.Column, aliases: dict[str, str]) -> exp.Expr:
+    owner = aliases.get(column.table.lower(), "") if column.table else ""
+    found = _DISPLAY_NAMES.get(column.name.lower())
+    target = found.get(owner) if isinstance(found, dict) else found
+    if target is None:
+        return column
+    name_column = _NAME_COLUMN.get(target, "name")
+    sql = f"(SELECT {name_column} FROM {target} WHERE id = {column.sql('sqlite')})"
+    return sqlglot.parse_one(sql, read="sqlite")
+
+
+def _replace_builtin_df(tree: exp.Expr) -> exp.Expr:
+    aliases = _tables_by_alias(tree)
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        call = node.expression if isinstance(node, exp.Dot) else None
+        if not (isinstance(call, exp.Anonymous) and node.this.name.upper() == "BUILTIN"):
+            return node
+        if call.name.upper() != "DF" or len(call.expressions) != 1:
+            raise SuiteQLError(f"Unknown function BUILTIN.{call.name}")
+        argument = call.expressions[0]
+        return _display(argument, aliases) if isinstance(argument, exp.Column) else argument
+
+    return tree.transform(swap)
+
+
+def _alias_expressions(tree: exp.Expr) -> exp.Expr:
+    """Unnamed computed columns come back as ``expr1``, ``expr2``… as NetSuite names them."""
+    if not isinstance(tree, exp.Select):
+        return tree
+    for index, node in enumerate(tree.expressions, 1):
+        if not isinstance(node, exp.Alias | exp.Column | exp.Star):
+            node.replace(exp.alias_(node.copy(), f"expr{index}"))
+    return tree
+
+
+def translate(query: str) -> str:
+    """SQLite SQL for a SuiteQL query, or :class:`SuiteQLError` for what NetSuite refuses."""
+    try:
+        statements = sqlglot.parse(query, read="oracle")
+    except SqlglotError as exc:
+        raise SuiteQLError(f"Invalid search query. Syntax error: {exc}") from exc
+    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+        raise SuiteQLError("Invalid search query. Syntax error: expected one SELECT statement.")
+    if statements[0].find(exp.With):
+        raise SuiteQLError("Invalid search query. The WITH clause is not supported.")
+    tree = _alias_expressions(_replace_rownum(transforms.eliminate_join_marks(statements[0])))
+    return _replace_builtin_df(tree).transform(_replace_functions).sql("sqlite")
+
+
+def _scalar_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and _STORED_RE.match(value):
+        moment = datetime.strptime(value, _STORED)
+        return f"{moment.month}/{moment.day}/{moment.year}"
+    return str(value)
+
+
+def _item(columns: list[str], row: tuple[Any, ...]) -> dict[str, str]:
+    return {c: _scalar_text(v) for c, v in zip(columns, row, strict=True) if v is not None}
+
+
+def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
+    message = str(exc)
+    if message.startswith("no such table: "):
+        name = message.removeprefix("no such table: ")
+        return SuiteQLError(
+            "Invalid search query. Detailed unprocessed description follows. "
+            f"Search error occurred: Record '{name}' was not found."
+        )
+    if message.startswith("no such column: "):
+        return SuiteQLError(f"Unknown identifier '{message.removeprefix('no such column: ')}'")
+    return SuiteQLError(
+        f"Invalid search query. Detailed unprocessed description follows. {message}"
+    )
+
+
+def run_page(db: Database, query: str, params: list[object], limit: int, offset: int) -> Page:
+    """Run ``query`` with bound ``params`` and return rows ``offset .. offset+limit``."""
+    sql = translate(query)
+    try:
+        columns, rows = db.execute(
+            f"SELECT * FROM ({sql}) LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        _, counted = db.execute(f"SELECT COUNT(*) FROM ({sql})", params)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(exc) from exc
+    names = [c.lower() for c in columns]
+    return Page(items=[_item(names, r) for r in rows], total=int(counted[0][0]))
