@@ -1,0 +1,140 @@
+"""Injected trouble: 429s, 5xx, dropped connections and added latency, by chance or schedule.
+
+A fault matches a path prefix and fires either with a probability (from the simulator's seeded
+random generator, so a run is repeatable) or for the next N matching calls. A connection reset
+starts a response and then fails, so uvicorn drops the socket and the client sees a transport
+error rather than an HTTP answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .responses import Json, crm_error, too_many_requests
+
+__all__ = [
+    "CONTROL_PREFIX",
+    "CallCounter",
+    "Fault",
+    "FaultMiddleware",
+    "FaultPlan",
+    "InjectedResetError",
+    "fault_from_json",
+]
+
+CONTROL_PREFIX = "/_sandbox/"
+KINDS = ("status", "reset", "latency")
+
+
+class InjectedResetError(Exception):
+    """Raised mid-response so the server drops the connection."""
+
+
+@dataclass
+class Fault:
+    """One injected fault; ``count`` None means "by probability, indefinitely"."""
+
+    kind: str
+    path: str = ""
+    status: int = 429
+    probability: float = 1.0
+    count: int | None = None
+    latency_ms: int = 0
+
+    def matches(self, path: str) -> bool:
+        """Whether a call to ``path`` is subject to this fault."""
+        return path.startswith(self.path) and (self.count is None or self.count > 0)
+
+
+def fault_from_json(body: Any) -> Fault | str:
+    """A fault from the control API's JSON, or the reason it is refused."""
+    if not isinstance(body, dict) or body.get("kind") not in KINDS:
+        return f"kind must be one of {', '.join(KINDS)}"
+    allowed = {"kind", "path", "status", "probability", "count", "latency_ms"}
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        return f"unknown keys: {', '.join(unknown)}; valid keys: {', '.join(sorted(allowed))}"
+    fault = Fault(**body)
+    if fault.kind == "status" and not (fault.status == 429 or 500 <= fault.status <= 599):
+        return "status must be 429 or 5xx"
+    return fault
+
+
+class FaultPlan:
+    """The faults in force, and the added latency applied to every call."""
+
+    def __init__(self, rng: random.Random, latency_ms: int) -> None:
+        self.rng = rng
+        self.latency_ms = latency_ms
+        self.faults: list[Fault] = []
+
+    def firing(self, path: str) -> list[Fault]:
+        """The faults that fire for this call, consuming scheduled ones."""
+        fired = []
+        for fault in self.faults:
+            if fault.matches(path) and self.rng.random() < fault.probability:
+                if fault.count is not None:
+                    fault.count -= 1
+                fired.append(fault)
+        self.faults = [f for f in self.faults if f.count is None or f.count > 0]
+        return fired
+
+    def describe(self) -> list[Json]:
+        """The faults as the control API shows them."""
+        return [asdict(f) for f in self.faults]
+
+
+def _injected_status(status: int) -> Any:
+    if status == 429:
+        return too_many_requests()
+    return crm_error(status, "INTERNAL_ERROR", "Internal server error occurred.")
+
+
+def _simulated(scope: Scope) -> bool:
+    """Calls to the simulated services; the control API is never counted or faulted."""
+    return scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX)
+
+
+class CallCounter:
+    """Counts every call per endpoint (``"METHOD /path"``), refused ones included."""
+
+    def __init__(self, app: ASGIApp, counters: Counter[str]) -> None:
+        self.app = app
+        self.counters = counters
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if _simulated(scope):
+            self.counters[f"{scope['method']} {scope['path']}"] += 1
+        await self.app(scope, receive, send)
+
+
+class FaultMiddleware:
+    """Applies the added latency and any firing fault, inside the concurrency window."""
+
+    def __init__(self, app: ASGIApp, plan: FaultPlan) -> None:
+        self.app = app
+        self.plan = plan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _simulated(scope):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        fired = self.plan.firing(path)
+        delay = self.plan.latency_ms + sum(f.latency_ms for f in fired if f.kind == "latency")
+        if delay:
+            await asyncio.sleep(delay / 1000)
+        for fault in fired:
+            if fault.kind == "reset":
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                raise InjectedResetError(path)
+            if fault.kind == "status":
+                await _injected_status(fault.status)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
