@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import string
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ml_connector.logs import JsonFormatter, Redactor, TextFormatter
 from ml_connector.logs.configuration import LogFormat
 from tests.logs.conftest import LogCapture
 from tests.logs.fakes import SecretCase
@@ -126,3 +130,34 @@ def test_json_output_stays_one_valid_object_per_record(
     lines = capture.output.splitlines()
     assert len(lines) == len(PATHS)
     assert all(json.loads(line)["message"].startswith(CONTEXT) for line in lines)
+
+
+@settings(max_examples=200, database=None)
+@given(
+    before=st.text(),
+    after=st.text(),
+    secret=st.text(alphabet=string.ascii_letters + string.digits + "-._~", min_size=6),
+    where=st.sampled_from(["msg", "arg", "extra", "exc"]),
+)
+def test_a_remembered_token_never_reaches_a_line_and_json_stays_valid(
+    before: str, after: str, secret: str, where: str
+) -> None:
+    redactor = Redactor()
+    redactor.remember(secret)
+    text = f"{before}{secret}{after}"
+    fields: dict[str, object] = {"name": "t", "levelno": 20, "levelname": "INFO", "msg": "%s"}
+    places: dict[str, dict[str, object]] = {
+        "msg": {"msg": text, "args": ()},
+        "arg": {"args": (text,)},
+        "extra": {"args": ("x",), "detail": [text]},
+        "exc": {"args": ("x",), "exc_info": (ValueError, ValueError(text), None)},
+    }
+    fields |= places[where]
+    record = logging.makeLogRecord(fields)
+
+    json_line = JsonFormatter(redactor).format(record)
+    text_line = TextFormatter(redactor).format(record)
+
+    assert secret not in json_line
+    assert secret not in text_line
+    assert isinstance(json.loads(json_line), dict)

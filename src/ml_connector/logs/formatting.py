@@ -9,6 +9,7 @@ finished line is checked once more for remembered values.
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import traceback
@@ -46,7 +47,7 @@ class RedactedRecord:
     stack: str | None
 
 
-class RedactingFormatter(logging.Formatter):
+class RedactingFormatter(logging.Formatter, abc.ABC):
     """Base of the formatters: redacts the record, leaves the layout to subclasses."""
 
     def __init__(self, redactor: Redactor) -> None:
@@ -61,9 +62,9 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return self._redactor.redact_known(self.render(self.redacted(record)))
 
+    @abc.abstractmethod
     def render(self, record: RedactedRecord) -> str:
         """Lay out an already redacted record as one entry of output."""
-        raise NotImplementedError
 
     def redacted(self, record: logging.LogRecord) -> RedactedRecord:
         """Every part of ``record`` that can reach output, with secrets removed."""

@@ -39,7 +39,7 @@ class KnownSecrets:
     def __init__(self, *, marker: str, capacity: int = 4096) -> None:
         self._marker = marker
         self._capacity = capacity
-        self._values: OrderedDict[str, None] = OrderedDict()
+        self._values: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = threading.Lock()
         self._index: Index = {}
 
@@ -52,7 +52,7 @@ class KnownSecrets:
         if not spellings:
             return
         with self._lock:
-            self._values[value] = None
+            self._values[value] = spellings
             self._values.move_to_end(value)
             while len(self._values) > self._capacity:
                 self._values.popitem(last=False)
@@ -70,17 +70,19 @@ class KnownSecrets:
             text = replace_spans(text, spans, self._marker)
         return text if not _find(text, index) else self._marker
 
-    def _spellings(self, value: str) -> set[str]:
+    def _spellings(self, value: str) -> frozenset[str]:
         """The forms a value takes in logs: as is, JSON- or repr-escaped, percent-encoded."""
         forms = {value, json.dumps(value)[1:-1], repr(value)[1:-1], quote(value, safe="")}
         lines = (line.strip() for line in value.splitlines())
         forms.update(line for line in lines if len(line) >= MIN_LINE_LENGTH)
-        return {form for form in forms if len(form) >= MIN_LENGTH and form not in self._marker}
+        return frozenset(
+            form for form in forms if len(form) >= MIN_LENGTH and form not in self._marker
+        )
 
     def _build_index(self) -> Index:
         grouped: dict[str, set[str]] = {}
-        for value in self._values:
-            for form in self._spellings(value):
+        for spellings in self._values.values():
+            for form in spellings:
                 grouped.setdefault(form[:MIN_LENGTH], set()).add(form)
         return {
             prefix: tuple(sorted(forms, key=len, reverse=True)) for prefix, forms in grouped.items()
