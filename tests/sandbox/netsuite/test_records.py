@@ -1,0 +1,234 @@
+"""The REST record service: GET with sublists, POST/PATCH 204 + Location, documented errors (§4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.sandbox.netsuite.conftest import BASE_URL, SUITEQL, FakeClock, authed
+
+pytestmark = pytest.mark.anyio
+
+RECORDS = "/services/rest/record/v1"
+SINGULAR = "application/vnd.oracle.resource+json; type=singular"
+
+
+@pytest.fixture
+async def headers(client: httpx.AsyncClient, creds: dict[str, str]) -> dict[str, str]:
+    return await authed(client, creds)
+
+
+async def _first_id(client: httpx.AsyncClient, headers: dict[str, str], table: str) -> str:
+    q = f"SELECT id FROM {table} WHERE companyname IS NOT NULL ORDER BY id"  # noqa: S608
+    response = await client.post(
+        SUITEQL, json={"q": q}, params={"limit": 1}, headers={**headers, "Prefer": "transient"}
+    )
+    return str(response.json()["items"][0]["id"])
+
+
+async def _create(
+    client: httpx.AsyncClient, headers: dict[str, str], kind: str, body: dict[str, Any]
+) -> httpx.Response:
+    return await client.post(f"{RECORDS}/{kind}", json=body, headers=headers)
+
+
+async def test_get_customer_has_typed_fields_and_references(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    key = await _first_id(client, headers, "customer")
+
+    response = await client.get(f"{RECORDS}/customer/{key}", headers=headers)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == SINGULAR
+    body = response.json()
+    assert body["links"] == [{"rel": "self", "href": f"{BASE_URL}{RECORDS}/customer/{key}"}]
+    assert body["id"] == key
+    assert body["isPerson"] is False
+    assert set(body["subsidiary"]) == {"links", "id", "refName"}
+    assert body["lastModifiedDate"].endswith("Z")
+    assert body["addressbook"] == {
+        "links": [{"rel": "self", "href": f"{BASE_URL}{RECORDS}/customer/{key}/addressbook"}]
+    }
+
+
+async def test_expand_sub_resources_includes_addresses(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    key = await _first_id(client, headers, "vendor")
+
+    response = await client.get(
+        f"{RECORDS}/vendor/{key}", params={"expandSubResources": "true"}, headers=headers
+    )
+
+    lines = response.json()["addressbook"]["items"]
+    assert lines
+    assert {"defaultBilling", "defaultShipping", "label", "addressbookaddress"} <= set(lines[0])
+    assert {"addr1", "city", "country", "nKey"} <= set(lines[0]["addressbookaddress"])
+
+
+async def test_fields_parameter_limits_the_body(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    key = await _first_id(client, headers, "customer")
+
+    response = await client.get(
+        f"{RECORDS}/customer/{key}", params={"fields": "companyName,email"}, headers=headers
+    )
+
+    assert set(response.json()) == {"links", "companyName", "email"}
+
+
+async def test_create_answers_204_with_location_and_suiteql_sees_it(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    body = {
+        "companyName": "My Company",
+        "email": "buyer@example.com",
+        "subsidiary": {"id": "1"},
+        "category": {"id": "3"},
+        "addressbook": {
+            "items": [
+                {
+                    "defaultBilling": True,
+                    "defaultShipping": True,
+                    "label": "HQ",
+                    "addressbookaddress": {"addr1": "1 Main St", "city": "Austin", "country": "US"},
+                }
+            ]
+        },
+    }
+
+    response = await _create(client, headers, "customer", body)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    key = response.headers["location"].rsplit("/", 1)[1]
+    assert response.headers["location"] == f"{BASE_URL}{RECORDS}/customer/{key}"
+    q = (
+        "SELECT c.companyname, BUILTIN.DF(c.category) AS cat, a.city FROM customer c "
+        "LEFT JOIN customeraddressbookentityaddress a ON a.nkey = c.defaultbillingaddress "
+        "WHERE c.id = ?"
+    )
+    rows = await client.post(
+        SUITEQL, json={"q": q, "params": [key]}, headers={**headers, "Prefer": "transient"}
+    )
+    assert rows.json()["items"] == [
+        {"links": [], "companyname": "My Company", "cat": "Reseller", "city": "Austin"}
+    ]
+
+
+async def test_patch_updates_clears_and_stamps_last_modified(
+    client: httpx.AsyncClient, headers: dict[str, str], clock: FakeClock
+) -> None:
+    key = await _first_id(client, headers, "customer")
+    clock.advance(60)
+
+    response = await client.patch(
+        f"{RECORDS}/customer/{key}", json={"email": None, "phone": "+44 20 1234"}, headers=headers
+    )
+
+    assert response.status_code == 204
+    assert response.headers["location"].endswith(f"/customer/{key}")
+    body = (await client.get(f"{RECORDS}/customer/{key}", headers=headers)).json()
+    assert "email" not in body
+    assert body["phone"] == "+44 20 1234"
+    assert body["lastModifiedDate"] == "2026-05-28T20:27:40Z"
+
+
+@pytest.mark.parametrize("kind", ["customercategory", "vendorcategory", "vendorCategory"])
+async def test_categories_can_be_created(
+    client: httpx.AsyncClient, headers: dict[str, str], kind: str
+) -> None:
+    response = await _create(client, headers, kind, {"name": "Category 1"})
+
+    assert response.status_code == 204
+    got = await client.get(response.headers["location"], headers=headers)
+    assert got.json()["name"] == "Category 1"
+
+
+def _detail(response: httpx.Response, status: int) -> dict[str, str]:
+    body = response.json()
+    assert response.status_code == body["status"] == status
+    return dict(body["o:errorDetails"][0])
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/customer/999999"),
+        ("PATCH", "/vendor/999999"),
+        ("GET", "/contact/999999"),
+    ],
+)
+async def test_missing_record_is_404_nonexistent_id(
+    client: httpx.AsyncClient, headers: dict[str, str], method: str, path: str
+) -> None:
+    response = await client.request(method, f"{RECORDS}{path}", json={}, headers=headers)
+
+    assert _detail(response, 404)["o:errorCode"] == "NONEXISTENT_ID"
+
+
+WRITE_REJECTIONS: list[tuple[str, str, dict[str, Any], str, str]] = [
+    (
+        "category that does not exist",
+        "customer",
+        {"companyName": "X", "category": {"id": "9999"}},
+        "INVALID_CONTENT",
+        "Invalid Field Value 9999 for the following field: category",
+    ),
+    ("company name missing", "customer", {"email": "a@b.c"}, "USER_ERROR", "Company Name"),
+    (
+        "individual without names",
+        "vendor",
+        {"isPerson": True},
+        "USER_ERROR",
+        "First Name, Last Name",
+    ),
+    ("category without a name", "customercategory", {}, "USER_ERROR", "Name"),
+    (
+        "boolean as a string",
+        "customer",
+        {"companyName": "X", "isInactive": "T"},
+        "INVALID_CONTENT",
+        "isInactive",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "body", "code", "fragment"),
+    WRITE_REJECTIONS,
+    ids=[r[0] for r in WRITE_REJECTIONS],
+)
+async def test_invalid_writes_are_refused(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    case: str,
+    kind: str,
+    body: dict[str, Any],
+    code: str,
+    fragment: str,
+) -> None:
+    detail = _detail(await _create(client, headers, kind, body), 400)
+
+    assert detail["o:errorCode"] == code, case
+    assert fragment in detail["detail"]
+
+
+async def test_unknown_field_is_ignored_unless_validation_is_error(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    body = {"companyName": "X", "noSuchField": 1}
+
+    lenient = await _create(client, headers, "customer", body)
+    strict = await client.post(
+        f"{RECORDS}/customer",
+        json=body,
+        headers={**headers, "X-NetSuite-PropertyNameValidation": "error"},
+    )
+
+    assert lenient.status_code == 204
+    assert _detail(strict, 400)["o:errorCode"] == "NONEXISTENT_FIELD"
