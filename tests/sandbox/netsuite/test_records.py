@@ -198,20 +198,13 @@ WRITE_REJECTIONS: list[tuple[str, str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "kind", "body", "code", "fragment"),
-    WRITE_REJECTIONS,
-    ids=[r[0] for r in WRITE_REJECTIONS],
-)
+@pytest.mark.parametrize("rejection", WRITE_REJECTIONS, ids=[r[0] for r in WRITE_REJECTIONS])
 async def test_invalid_writes_are_refused(
     client: httpx.AsyncClient,
     headers: dict[str, str],
-    case: str,
-    kind: str,
-    body: dict[str, Any],
-    code: str,
-    fragment: str,
+    rejection: tuple[str, str, dict[str, Any], str, str],
 ) -> None:
+    case, kind, body, code, fragment = rejection
     detail = _detail(await _create(client, headers, kind, body), 400)
 
     assert detail["o:errorCode"] == code, case

@@ -175,18 +175,17 @@ REJECTIONS: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "paging", "code", "param"), REJECTIONS, ids=[r[0] for r in REJECTIONS]
-)
+@pytest.mark.parametrize("rejection", REJECTIONS, ids=[r[0] for r in REJECTIONS])
 async def test_paging_rejections(
     client: httpx.AsyncClient,
     headers: dict[str, str],
-    case: str,
-    paging: dict[str, int],
-    code: str,
-    param: str,
+    rejection: tuple[str, dict[str, int], str, str],
 ) -> None:
-    detail = _error(await _query(client, headers, "SELECT id FROM customer", **paging))
+    case, paging, code, param = rejection
+    response = await client.post(
+        SUITEQL, json={"q": "SELECT id FROM customer"}, params=paging, headers=headers
+    )
+    detail = _error(response)
 
     assert (detail["o:errorCode"], detail["o:errorQueryParam"]) == (code, param), case
 
