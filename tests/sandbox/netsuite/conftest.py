@@ -15,7 +15,8 @@ from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import ServedApp, serving
 
 BASE_URL = "https://1234567-sb1.suitetalk.api.netsuite.com"
-TOKEN_URL = f"{BASE_URL}/services/rest/auth/oauth2/v1/token"
+TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
+TOKEN_URL = f"{BASE_URL}{TOKEN_PATH}"
 SUITEQL = "/services/rest/query/v1/suiteql"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 START = 1_780_000_000.0
@@ -103,7 +104,7 @@ def token_form(jwt: str) -> dict[str, str]:
 
 async def bearer(client: httpx.AsyncClient, creds: dict[str, str], now: float = START) -> str:
     """A live access token obtained the M2M way."""
-    response = await client.post(TOKEN_URL, data=token_form(assertion(creds, now)))
+    response = await client.post(TOKEN_PATH, data=token_form(assertion(creds, now)))
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
 
