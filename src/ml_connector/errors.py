@@ -12,7 +12,7 @@
     │   └── KeyUnavailableError    the key that sealed a secret is not configured
     ├── RetryableError             try again later (``.retry_after`` seconds, when known)
     ├── PermanentError             the remote side refused for good; do not retry
-    ├── AuthError                  credentials rejected: the connection needs re-authorization
+    ├── AuthError                  credentials rejected: fix them or re-authorize (``.reauthorize``)
     └── RecordError                one record failed; journal it and carry on with the batch
 
 Messages are built in ``__init__`` from the attributes, so every raise site reads the same and no
@@ -162,12 +162,21 @@ class AuthError(ConnectorError):
 
     hint = "run `ml-connector auth` for this connection"
 
-    def __init__(self, system: str, reason: str, *, connection: str | None = None) -> None:
+    def __init__(
+        self,
+        system: str,
+        reason: str,
+        *,
+        connection: str | None = None,
+        hint: str | None = None,
+        reauthorize: bool = True,
+    ) -> None:
         self.system = system
         self.reason = reason
         self.connection = connection
+        self.reauthorize = reauthorize
         where = f" for connection {connection!r}" if connection else ""
-        super().__init__(f"{system} refused our credentials{where}: {reason}")
+        super().__init__(f"{system} refused our credentials{where}: {reason}", hint=hint)
 
 
 class RecordError(ConnectorError):

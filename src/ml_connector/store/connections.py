@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ml_connector.errors import AlreadyExistsError, NotFoundError
@@ -27,6 +27,7 @@ __all__ = [
     "list_connections",
     "open_credentials",
     "remove_connection",
+    "set_status",
 ]
 
 
@@ -124,3 +125,13 @@ def remove_connection(engine: Engine, name: str) -> None:
         if not found:
             raise NotFoundError("connection", name)
         conn.execute(delete(connections).where(connections.c.name == name))
+
+
+def set_status(engine: Engine, connection_id: int, status: str) -> None:
+    """Record a connection's health (``active``, ``needs_reauth``, …)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(connections)
+            .where(connections.c.id == connection_id)
+            .values(status=status, updated_at=datetime.now(UTC))
+        )

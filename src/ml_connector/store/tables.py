@@ -35,6 +35,7 @@ __all__ = [
     "cursors",
     "inbox",
     "links",
+    "locks",
     "metadata",
     "runs",
     "tokens",
@@ -214,4 +215,12 @@ channels = Table(
     Column("expires_at", UTCDateTime),
     Column("renewed_at", UTCDateTime),
     Column("status", String(20), nullable=False, server_default="active"),
+)
+
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )
