@@ -132,7 +132,7 @@ def test_json_output_stays_one_valid_object_per_record(
     assert all(json.loads(line)["message"].startswith(CONTEXT) for line in lines)
 
 
-@settings(max_examples=200, database=None)
+@settings(max_examples=200, database=None, deadline=None)
 @given(
     before=st.text(),
     after=st.text(),

@@ -134,7 +134,7 @@ def test_an_empty_marker_is_refused() -> None:
         Redactor(marker="")
 
 
-@settings(max_examples=300, database=None)
+@settings(max_examples=300, database=None, deadline=None)
 @given(prefix=st.text(), secret=st.text(min_size=6), suffix=st.text())
 def test_a_remembered_secret_never_survives_any_surrounding_text(
     prefix: str, secret: str, suffix: str
@@ -149,7 +149,7 @@ def test_a_remembered_secret_never_survives_any_surrounding_text(
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-._~+/="
 
 
-@settings(max_examples=200, database=None)
+@settings(max_examples=200, database=None, deadline=None)
 @given(
     parts=st.lists(st.text(), min_size=2, max_size=4),
     secret=st.text(alphabet=TOKEN_ALPHABET, min_size=6, max_size=64),

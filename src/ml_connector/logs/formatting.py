@@ -94,7 +94,9 @@ class RedactingFormatter(logging.Formatter, abc.ABC):
         Redacting the arguments first lets a secret-named key in a dict argument hide its value;
         redacting the result catches what only the formatted text shows.
         """
-        message = str(record.msg)
+        message = record.msg
+        if not isinstance(message, str):  # log.info(payload) logs the payload's text
+            message = str(self._redactor.redact_value(message))
         if record.args:
             message = message % self._redactor.redact_value(record.args)
         return self._redactor.redact(message)

@@ -72,7 +72,12 @@ class KnownSecrets:
 
     def _spellings(self, value: str) -> frozenset[str]:
         """The forms a value takes in logs: as is, JSON- or repr-escaped, percent-encoded."""
-        forms = {value, json.dumps(value)[1:-1], repr(value)[1:-1], quote(value, safe="")}
+        forms = {
+            value,
+            json.dumps(value)[1:-1],
+            repr(value)[1:-1],
+            quote(value, safe="", errors="backslashreplace"),
+        }
         lines = (line.strip() for line in value.splitlines())
         forms.update(line for line in lines if len(line) >= MIN_LINE_LENGTH)
         return frozenset(

@@ -32,7 +32,7 @@ REDACTED: Final = "[REDACTED]"
 """What a secret is replaced with."""
 
 MAX_DEPTH = 32
-"""Structures nested deeper than this (or cyclic) are shown as redacted text instead."""
+"""Structures nested deeper than this (or cyclic) are judged by their text instead."""
 
 
 class Redactor:
@@ -101,22 +101,21 @@ class Redactor:
         """A copy of ``value`` with secrets removed, keeping its shape where it can.
 
         Mappings keep their keys, and values under secret-looking keys become the marker.
-        Lists, tuples and sets keep their type; strings are redacted; bytes become redacted text.
-        Numbers, booleans and ``None`` pass through. Any other object passes through unchanged
-        unless its ``str()`` holds a secret, in which case the redacted text replaces it.
+        Lists, tuples and sets keep their type; strings are redacted. Numbers, booleans and
+        ``None`` pass through. Bytes and any other object pass through unchanged (``%d`` still
+        gets a number) unless their text holds a secret, in which case the redacted text
+        replaces them.
         """
         return self._scrub(value, depth=0)
 
     def _scrub(self, value: object, *, depth: int) -> object:
         if value is None or isinstance(value, bool | int | float):
             return value
-        if isinstance(value, str | bytes | bytearray):
-            return self.redact(_as_text(value))
-        if depth >= MAX_DEPTH:
-            return self.redact(str(value))
-        if isinstance(value, Mapping):
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, Mapping) and depth < MAX_DEPTH:
             return self._scrub_mapping(value, depth=depth + 1)
-        if isinstance(value, list | tuple | set | frozenset):
+        if isinstance(value, list | tuple | set | frozenset) and depth < MAX_DEPTH:
             return self._scrub_collection(value, depth=depth + 1)
         return self._scrub_object(value)
 
@@ -145,13 +144,13 @@ class Redactor:
         return build(scrubbed)
 
     def _scrub_object(self, value: object) -> object:
-        """Keep objects as they are (``%d`` still wants a number) unless their text leaks."""
-        text = str(value)
+        """Keep objects as they are (``%d`` still wants a number) unless their text leaks.
+
+        Structures nested past ``MAX_DEPTH`` (or cyclic) are judged by their text too.
+        """
+        if isinstance(value, bytes | bytearray):
+            text = bytes(value).decode("utf-8", errors="backslashreplace")
+        else:
+            text = str(value)
         redacted = self.redact(text)
         return value if redacted == text else redacted
-
-
-def _as_text(value: str | bytes | bytearray) -> str:
-    if isinstance(value, str):
-        return value
-    return bytes(value).decode("utf-8", errors="backslashreplace")
