@@ -215,3 +215,10 @@ def test_only_redacting_formatters_are_accepted(capture: LogCapture) -> None:
     handler.setFormatter(JsonFormatter(handler.redactor))
     log.info("switched")
     assert json.loads(capture.output)["message"] == "switched"
+
+
+def test_a_mapping_logged_as_the_message_hides_its_secret_fields(capture: LogCapture) -> None:
+    capture.configure("json")
+    log.info({"connection": "acme-prod", "client_secret": "m3ss4g3s3cr3t"})
+    message = json.loads(capture.output)["message"]
+    assert message == f"{{'connection': 'acme-prod', 'client_secret': '{REDACTED}'}}"

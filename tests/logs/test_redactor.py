@@ -160,3 +160,10 @@ def test_a_remembered_token_never_survives_however_often_it_is_repeated(
     redactor = Redactor()
     redactor.remember(secret)
     assert secret not in redactor.redact(secret.join(parts))
+
+
+@pytest.mark.parametrize("value", [b"plain bytes", 42, 1.5, None, True, Decimal("2.00")])
+def test_values_without_secrets_keep_their_type(value: object) -> None:
+    redacted = Redactor().redact_value(value)
+    assert redacted == value
+    assert type(redacted) is type(value)
