@@ -128,6 +128,17 @@ def _replace_functions(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def _replace_all_functions(tree: exp.Expr) -> exp.Expr:
+    """Swap the shims in bottom-up, so ``TO_DATE(TO_CHAR(…))`` has both replaced."""
+    for node in reversed(list(tree.walk())):
+        replacement = _replace_functions(node)
+        if replacement is not node:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
+    return tree
+
+
 def _rownum_limit(node: exp.Expr) -> int | None:
     if not isinstance(node, exp.LTE | exp.LT) or not isinstance(node.this, exp.Column):
         return None
@@ -201,7 +212,7 @@ def translate(query: str) -> str:
     if statements[0].find(exp.With):
         raise SuiteQLError("Invalid search query. The WITH clause is not supported.")
     tree = _alias_expressions(_replace_rownum(transforms.eliminate_join_marks(statements[0])))
-    return _replace_builtin_df(tree).transform(_replace_functions).sql("sqlite")
+    return _replace_all_functions(_replace_builtin_df(tree)).sql("sqlite")
 
 
 def _scalar_text(value: object) -> str:
