@@ -1,0 +1,119 @@
+"""Injected faults over real sockets, call counters and the control API's state view."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from ml_connector.sandbox.server import serving
+from ml_connector.sandbox.zoho import ZohoSimulator
+
+from .conftest import FakeClock, mint_token
+
+
+def test_a_scheduled_429_hits_the_next_calls_to_one_path_only(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    fault = {"kind": "status", "status": 429, "path": "/crm/v8/org", "count": 2}
+    assert control.post("/faults", json=fault).status_code == 201
+    assert api.get("/crm/v8/settings/fields", params={"module": "Accounts"}).status_code == 200
+    statuses = [api.get("/crm/v8/org").status_code for _ in range(3)]
+    assert statuses == [429, 429, 200]
+    assert control.get("/state").json()["faults"] == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_injected_server_errors_are_json(
+    api: httpx.Client, control: httpx.Client, status: int
+) -> None:
+    control.post("/faults", json={"kind": "status", "status": status, "count": 1})
+    response = api.get("/crm/v8/org")
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["code"] == "INTERNAL_ERROR"
+
+
+def test_a_connection_reset_is_a_transport_error(api: httpx.Client, control: httpx.Client) -> None:
+    control.post("/faults", json={"kind": "reset", "path": "/crm/v8/Accounts", "count": 1})
+    with pytest.raises(httpx.TransportError):
+        api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "A"}]})
+    assert api.get("/crm/v8/org").status_code == 200
+
+
+def test_faults_also_hit_the_token_endpoint(
+    sim: ZohoSimulator, anon: httpx.Client, control: httpx.Client
+) -> None:
+    control.post("/faults", json={"kind": "status", "status": 503, "path": "/oauth/", "count": 1})
+    creds = sim.credentials(str(anon.base_url))
+    form = {"grant_type": "refresh_token", "refresh_token": creds["refresh_token"]}
+    form |= {"client_id": creds["client_id"], "client_secret": creds["client_secret"]}
+    assert anon.post("/oauth/v2/token", data=form).status_code == 503
+    assert "access_token" in anon.post("/oauth/v2/token", data=form).json()
+
+
+def statuses_under_chance(seed: int, clock: FakeClock) -> list[int]:
+    sim = ZohoSimulator(seed=seed, clock=clock)
+    with serving(sim.app) as served, httpx.Client(base_url=served.base_url) as client:
+        headers = {"Authorization": f"Zoho-oauthtoken {mint_token(client, sim)}"}
+        fault = {"kind": "status", "status": 500, "probability": 0.5}
+        client.post("/_sandbox/faults", json=fault)
+        return [client.get("/crm/v8/org", headers=headers).status_code for _ in range(20)]
+
+
+def test_probabilistic_faults_repeat_for_the_same_seed(clock: FakeClock) -> None:
+    first = statuses_under_chance(3, clock)
+    assert first == statuses_under_chance(3, clock)
+    assert 0 < first.count(500) < 20
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"kind": "meteor"}, "kind must be one of status, reset, latency"),
+        ({"kind": "status", "status": 404}, "status must be 429 or 5xx"),
+        ({"kind": "latency", "ms": 5}, "unknown keys: ms"),
+    ],
+)
+def test_bad_faults_are_refused_with_the_reason(
+    control: httpx.Client, fault: dict[str, object], error: str
+) -> None:
+    response = control.post("/faults", json=fault)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+
+
+def test_latency_faults_are_listed_and_cleared(control: httpx.Client) -> None:
+    control.post("/faults", json={"kind": "latency", "latency_ms": 5, "count": 3})
+    [listed] = control.get("/state").json()["faults"]
+    assert (listed["kind"], listed["latency_ms"], listed["count"]) == ("latency", 5, 3)
+    control.delete("/faults")
+    assert control.get("/state").json()["faults"] == []
+
+
+def test_counters_count_every_call_per_endpoint_including_refusals(
+    api: httpx.Client, anon: httpx.Client, control: httpx.Client
+) -> None:
+    control.delete("/counters")
+    api.get("/crm/v8/org")
+    api.post("/crm/v8/Accounts/upsert", json={"data": [{"Account_Name": "A"}]})
+    anon.get("/crm/v8/org")  # 401, still a call
+    assert control.get("/counters").json() == {
+        "GET /crm/v8/org": 2,
+        "POST /crm/v8/Accounts/upsert": 1,
+    }
+
+
+def test_state_shows_records_channels_and_custom_fields(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    api.post("/crm/v8/Vendors", json={"data": [{"Vendor_Name": "V"}]})
+    fields = {"fields": [{"field_label": "NetSuite ID", "data_type": "text", "unique": {}}]}
+    api.post("/crm/v8/settings/fields", params={"module": "Vendors"}, json=fields)
+    watch = {"channel_id": 1, "events": ["Vendors.all"], "notify_url": "http://127.0.0.1:9/"}
+    api.post("/crm/v8/actions/watch", json={"watch": [watch]})
+    state = control.get("/state").json()
+    assert [r["Vendor_Name"] for r in state["records"]["Vendors"]] == ["V"]
+    assert state["custom_fields"]["Vendors"] == ["NetSuite_ID"]
+    assert [c["channel_id"] for c in state["channels"]] == ["1"]
+    assert state["tokens"]["live_access_tokens"] == 1
+    assert state["edition"] == "enterprise"
