@@ -6,9 +6,11 @@ import sys
 
 import typer
 
+from ml_connector.cli.auth import auth_app
 from ml_connector.cli.connection import connection_app
 from ml_connector.cli.db import db_app
 from ml_connector.cli.keys import keys_app
+from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.errors import ConnectorError
 from ml_connector.settings import load_settings
@@ -22,9 +24,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(auth_app, name="auth")
 app.add_typer(connection_app, name="connection")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.command("ping")(ping_command)
 
 
 @app.callback()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cached_property
+from typing import TextIO, cast
 
 from sqlalchemy import Engine
 
+from ml_connector.auth.session import SessionOptions
+from ml_connector.logs import Redactor, configure_logging
 from ml_connector.settings import Settings
 from ml_connector.store.keyfile import keyring_for
 from ml_connector.store.keyring import Keyring
@@ -14,11 +18,26 @@ from ml_connector.store.schema import open_engine
 __all__ = ["Runtime"]
 
 
+class _StandardError:
+    """Standard error as it is at each write, so a redirected stderr is honoured."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 class Runtime:
-    """Settings read once; the store and the keyring opened on first use, not at start-up."""
+    """Settings read once; logging set up; the store and keyring opened on first use."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.redactor: Redactor = configure_logging(
+            level=settings.log_level,
+            fmt=settings.log_format,
+            stream=cast("TextIO", _StandardError()),
+        )
 
     @cached_property
     def engine(self) -> Engine:
@@ -29,3 +48,7 @@ class Runtime:
     def keyring(self) -> Keyring:
         """The secret keys: from the environment, else the key file (made on first use)."""
         return keyring_for(self.settings)
+
+    def session_options(self) -> SessionOptions:
+        """How sessions opened by this command talk; opened secrets are redacted from logs."""
+        return SessionOptions(remember=self.redactor.remember)

@@ -8,6 +8,7 @@ by a *newer* ml-connector is refused before anything reads or writes it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# Alembic narrates every step at INFO; our callers report the outcome in one line instead.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _alembic_config() -> Config:

@@ -1,0 +1,79 @@
+"""``ping``: prove both sides of a connection work with one cheap authenticated call each.
+
+Each side is checked on its own, so a broken Zoho grant does not hide a working NetSuite, and
+every failure comes back as a line saying what is wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+
+from ml_connector.auth.session import SessionOptions, Side, open_side
+from ml_connector.errors import AuthError, ConnectorError, RetryableError
+from ml_connector.rest import raise_for_verdict
+from ml_connector.store.keyring import Keyring
+
+__all__ = ["Check", "ping"]
+
+_SUITEQL = "/services/rest/query/v1/suiteql"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one side's ping."""
+
+    system: str
+    ok: bool
+    detail: str
+    hint: str = ""
+
+
+async def _netsuite_call(side: Side) -> str:
+    response = await side.client.post(
+        _SUITEQL,
+        params={"limit": 1},
+        json={"q": "SELECT id FROM subsidiary"},
+        headers={"Prefer": "transient"},
+    )
+    raise_for_verdict(response, system="NetSuite")
+    return "SuiteQL answered"
+
+
+async def _zoho_call(side: Side) -> str:
+    response = await side.client.get("/crm/v8/org")
+    raise_for_verdict(response, system="Zoho")
+    org = response.json().get("org", [{}])[0]
+    return f"organisation {org.get('company_name', '?')!r} (edition {org.get('type', '?')})"
+
+
+_CALLS = {"netsuite": _netsuite_call, "zoho": _zoho_call}
+
+
+async def _check(
+    engine: Engine, keyring: Keyring, name: str, system: str, options: SessionOptions
+) -> Check:
+    try:
+        async with open_side(engine, keyring, name, system, options) as side:
+            return Check(system, True, await _CALLS[system](side))
+    except AuthError as exc:
+        return Check(system, False, exc.message, exc.hint)
+    except RetryableError as exc:
+        return Check(system, False, exc.message, "try again shortly; the service is busy")
+    except ConnectorError as exc:
+        return Check(system, False, exc.message, exc.hint)
+    except httpx.TransportError as exc:
+        return Check(system, False, f"cannot reach {system}: {type(exc).__name__}", _URL_HINT)
+
+
+_URL_HINT = "check the base URL / data centre and the network"
+
+
+async def ping(
+    engine: Engine, keyring: Keyring, name: str, options: SessionOptions | None = None
+) -> list[Check]:
+    """Check each side of connection ``name``; the list has one Check per system."""
+    opts = options or SessionOptions()
+    return [await _check(engine, keyring, name, system, opts) for system in _CALLS]
