@@ -4,8 +4,8 @@ NetSuite has one concurrency pool per account shared by SOAP, REST and RESTlets 
 a request that arrives while the pool is full is refused at once with 429
 ``CONCURRENCY_LIMIT_EXCEEDED`` and no ``Retry-After``. Latency is spent *inside* the pool, as a
 slow NetSuite holds its slots, which is what makes over-concurrency reachable in tests. The token
-endpoint is counted and can be faulted but does not take a slot; the control API under
-``/_sandbox/`` passes straight through.
+endpoint and the browser's authorize page are counted and can be faulted but take no slot; the
+control API under ``/_sandbox/`` passes straight through.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class Gate:
         key = endpoint_key(method, path)
         self._account.calls[key] = self._account.calls.get(key, 0) + 1
         faults = self._account.faults.draw(method, path)
-        if path == TOKEN_PATH:
+        if path == TOKEN_PATH or not path.startswith("/services/"):
             await self._serve(faults, scope, receive, send)
             return
         if self._in_flight >= self._account.settings.concurrency:

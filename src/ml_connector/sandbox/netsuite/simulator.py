@@ -40,7 +40,16 @@ RECORD_PATH = "/services/rest/record/v1"
 
 
 class NetSuiteSimulator:
-    """One simulated NetSuite account; ``.app`` is the ASGI app to serve."""
+    """One simulated NetSuite account; ``.app`` is the ASGI app to serve.
+
+    ``records`` entities are generated from ``seed`` at start (the seed also drives fault
+    probabilities). ``concurrency`` is the account's pool, ``latency_ms`` is added to every call,
+    ``token_ttl`` is the bearer lifetime, and ``clock`` is what every expiry is measured with,
+    so tests move time instead of sleeping. ``private_key_pem`` replaces the process-wide RSA
+    key handed out for M2M; ``redirect_uris`` are registered for the authorization code flow
+    besides ``https://127.0.0.1/netsuite/oauth2callback``; ``webhook_transport`` lets change
+    events be delivered in-process (e.g. ``httpx.ASGITransport``) instead of over the network.
+    """
 
     def __init__(
         self,
