@@ -57,6 +57,7 @@ def test_enable_answers_201_with_one_event_per_module(
         "resource_id",
         "resource_name",
         "channel_id",
+        "notification_condition",  # absent from the doc sample, required by the schema
     }
     assert first["channel_id"] == "1000"
     assert first["resource_uri"] == f"{served.base_url}/crm/v2/Accounts"

@@ -46,11 +46,13 @@ class WatchRoutes:
 
     def _events(self, channel: Channel) -> Json:
         expiry = self.org.channels.expiry_text(channel)
-        events = [
-            {"channel_expiry": expiry, **self._resource(channel, module)}
-            | {"channel_id": channel.channel_id}
-            for module in channel.modules()
-        ]
+        same = {
+            "channel_id": channel.channel_id,
+            # Not in the doc sample, but required by notifications.json: both are satisfied.
+            "notification_condition": channel.notification_condition,
+        }
+        modules = channel.modules()
+        events = [{"channel_expiry": expiry, **self._resource(channel, m), **same} for m in modules]
         return {"events": events}
 
     async def _elements(self, request: Request) -> list[Any] | Response:
