@@ -12,6 +12,7 @@ from ml_connector.cli.db import db_app
 from ml_connector.cli.keys import keys_app
 from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
+from ml_connector.cli.sandbox import sandbox_command
 from ml_connector.errors import ConnectorError
 from ml_connector.settings import load_settings
 
@@ -29,6 +30,7 @@ app.add_typer(connection_app, name="connection")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.command("ping")(ping_command)
+app.command("sandbox")(sandbox_command)
 
 
 @app.callback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from functools import cached_property
 from typing import TextIO, cast
@@ -38,6 +39,10 @@ class Runtime:
             fmt=settings.log_format,
             stream=cast("TextIO", _StandardError()),
         )
+        if settings.log_level != "DEBUG":
+            # one line per HTTP request is debugging detail, not an operator's business
+            for chatty in ("httpx", "httpcore"):
+                logging.getLogger(chatty).setLevel(logging.WARNING)
 
     @cached_property
     def engine(self) -> Engine:

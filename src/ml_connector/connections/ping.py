@@ -31,6 +31,14 @@ class Check:
     hint: str = ""
 
 
+_NETSUITE_401 = {
+    True: "check netsuite.consumer_key/consumer_secret/token_id/token_secret, and that "
+    "account_id is written as NetSuite shows it (1234567_SB1, upper-case SB)",
+    False: "the integration's role may lack the REST Web Services and SuiteAnalytics "
+    "Workbook permissions; NetSuite's Login Audit Trail shows the real reason",
+}
+
+
 async def _netsuite_call(side: Side) -> str:
     response = await side.client.post(
         _SUITEQL,
@@ -38,6 +46,14 @@ async def _netsuite_call(side: Side) -> str:
         json={"q": "SELECT id FROM subsidiary"},
         headers={"Prefer": "transient"},
     )
+    if response.status_code == 401:  # NetSuite says INVALID_LOGIN for every cause
+        tba = side.tokens is None
+        raise AuthError(
+            "NetSuite",
+            f"401 INVALID_LOGIN to {'a TBA-signed' if tba else 'an OAuth'} request",
+            hint=_NETSUITE_401[tba],
+            reauthorize=False,
+        )
     raise_for_verdict(response, system="NetSuite")
     return "SuiteQL answered"
 

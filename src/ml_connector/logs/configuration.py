@@ -46,11 +46,22 @@ def configure_logging(
     return redactor
 
 
+# The standard levels only: libraries may register more (uvicorn adds TRACE) at import time,
+# and what we accept must not depend on what happens to be imported.
+_LEVELS = {
+    "NOTSET": logging.NOTSET,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "CRITICAL": logging.CRITICAL,
+}
+
+
 def _level_number(level: str) -> int:
-    names = logging.getLevelNamesMapping()
-    number = names.get(level.upper())
+    number = _LEVELS.get(level.upper())
     if number is None:
-        valid = ", ".join(sorted(names, key=names.__getitem__))
+        valid = ", ".join(_LEVELS)
         raise ConfigError(f"unknown log level {level!r}; valid levels: {valid}")
     return number
 

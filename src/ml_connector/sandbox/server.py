@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
 import threading
 from collections.abc import Iterator
@@ -75,7 +76,23 @@ def serving(app: ASGIApp, port: int = 0) -> Iterator[ServedApp]:
         sock.close()
 
 
-async def serve_forever(apps: dict[str, tuple[ASGIApp, socket.socket]]) -> None:
-    """Serve several apps, each on its own pre-bound socket, until interrupted."""
-    servers = [(_server(app), sock) for app, sock in apps.values()]
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signals to its owner, so several can share one loop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve_forever(apps: list[tuple[ASGIApp, socket.socket]]) -> None:
+    """Serve several apps, each on its own pre-bound socket, until SIGINT or SIGTERM."""
+    servers = [(_QuietServer(_server(app).config), sock) for app, sock in apps]
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server, _sock in servers:
+            server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
     await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in servers))

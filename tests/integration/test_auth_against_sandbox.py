@@ -1,0 +1,116 @@
+"""Authentication end to end: the real clients over real HTTP against both simulators."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from ml_connector.auth.authorize import exchange_netsuite_code, exchange_zoho_code, netsuite_consent
+from ml_connector.auth.session import open_session
+from ml_connector.connections.ping import ping
+from ml_connector.store.connections import get_connection
+from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_ping_succeeds_on_both_sides(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("acme", sandbox.connection_file())
+    checks = await ping(store.engine, store.keyring, name)
+    assert [(c.system, c.ok) for c in checks] == [("netsuite", True), ("zoho", True)]
+    assert "Sandbox" in checks[1].detail
+
+
+async def test_tba_connections_sign_every_request(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("tba", sandbox.connection_file(netsuite={"auth": "tba"}))
+    checks = await ping(store.engine, store.keyring, name)
+    assert checks[0].ok, checks[0].detail
+
+
+@pytest.mark.parametrize(
+    ("overrides", "system", "says", "hint"),
+    [
+        ({"zoho": {"client_secret": "wrong"}}, "zoho", "client secret is wrong", "client secret"),
+        ({"zoho": {"client_id": "1000.NOPE"}}, "zoho", "client id is unknown", "zoho.dc"),
+        ({"zoho": {"refresh_token": "1000.revoked"}}, "zoho", "invalid or revoked", "auth zoho"),
+        ({"netsuite": {"certificate_id": "wrong"}}, "netsuite", "invalid_grant", "certificate_id"),
+        (
+            {"netsuite": {"auth": "tba", "token_secret": "x"}},
+            "netsuite",
+            "401 INVALID_LOGIN to a TBA-signed request",
+            "token_secret",
+        ),
+    ],
+)
+async def test_bad_credentials_say_what_to_fix(
+    sandbox: Sandbox,
+    store: Store,
+    overrides: dict[str, dict[str, str]],
+    system: str,
+    says: str,
+    hint: str,
+) -> None:
+    name = store.add("bad", sandbox.connection_file(**overrides))
+    checks = {c.system: c for c in await ping(store.engine, store.keyring, name)}
+    other = "zoho" if system == "netsuite" else "netsuite"
+    assert checks[other].ok, "the healthy side is still reported healthy"
+    assert not checks[system].ok
+    assert says in checks[system].detail
+    assert hint in checks[system].hint
+
+
+async def test_a_revoked_refresh_token_marks_the_connection(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("revoked", sandbox.connection_file(zoho={"refresh_token": "1000.gone"}))
+    await ping(store.engine, store.keyring, name)
+    assert get_connection(store.engine, name).status == "needs_reauth"
+
+
+async def test_a_self_client_code_replaces_a_dead_grant(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("regrant", sandbox.connection_file(zoho={"refresh_token": "1000.gone"}))
+    await ping(store.engine, store.keyring, name)
+    async with httpx.AsyncClient() as http:
+        issued = await http.post(
+            sandbox.zoho.control_url(sandbox.zoho_at.base_url) + "/grant-codes"
+        )
+    await exchange_zoho_code(store.engine, store.keyring, name, issued.json()["code"])
+    assert get_connection(store.engine, name).status == "active"
+    checks = await ping(store.engine, store.keyring, name)
+    assert all(c.ok for c in checks)
+
+
+async def test_netsuite_authorization_code_with_pkce(sandbox: Sandbox, store: Store) -> None:
+    creds = sandbox.netsuite.credentials(sandbox.netsuite_at.base_url)
+    document = sandbox.connection_file(
+        netsuite={"auth": "authorization_code", "client_secret": creds["consumer_secret"]}
+    )
+    name = store.add("code", document)
+    consent = netsuite_consent(store.engine, name, NETSUITE_REDIRECT)
+    async with httpx.AsyncClient() as browser:  # the person's browser; the simulator approves
+        approved = await browser.get(consent.authorize_url)
+    assert approved.status_code == 302
+    await exchange_netsuite_code(
+        store.engine, store.keyring, name, consent, approved.headers["Location"]
+    )
+    checks = await ping(store.engine, store.keyring, name)
+    assert checks[0].ok, checks[0].detail
+
+
+async def test_api_calls_survive_tokens_expiring_early(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("expiry", sandbox.connection_file())
+    async with open_session(store.engine, store.keyring, name) as session:
+        first = await session.zoho.get("/crm/v8/org")
+        async with httpx.AsyncClient() as control:
+            for sim, served in (
+                (sandbox.zoho, sandbox.zoho_at),
+                (sandbox.netsuite, sandbox.netsuite_at),
+            ):
+                expired = await control.post(sim.control_url(served.base_url) + "/tokens/expire")
+                assert expired.status_code < 300
+        again = await session.zoho.get("/crm/v8/org")
+        query = await session.netsuite.post(
+            "/services/rest/query/v1/suiteql",
+            json={"q": "SELECT id FROM customer"},
+            params={"limit": 5},
+            headers={"Prefer": "transient"},
+        )
+    assert (first.status_code, again.status_code, query.status_code) == (200, 200, 200)
