@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ml_connector.sandbox.server import serving
+from ml_connector.sandbox.server import ServedApp
 from ml_connector.sandbox.zoho import ZohoSimulator
 
-from .conftest import FakeClock, mint_token
+from .conftest import FakeClock, Switchboard, mint_token
 
 
 def test_a_scheduled_429_hits_the_next_calls_to_one_path_only(
@@ -51,19 +51,26 @@ def test_faults_also_hit_the_token_endpoint(
     assert "access_token" in anon.post("/oauth/v2/token", data=form).json()
 
 
-def statuses_under_chance(seed: int, clock: FakeClock) -> list[int]:
+def statuses_under_chance(
+    seed: int, clock: FakeClock, board: tuple[Switchboard, ServedApp]
+) -> list[int]:
+    """Statuses of 20 calls to a fresh simulator where half the calls fail by chance."""
     sim = ZohoSimulator(seed=seed, clock=clock)
-    with serving(sim.app) as served, httpx.Client(base_url=served.base_url) as client:
+    board[0].target = sim.app
+    with httpx.Client(base_url=board[1].base_url) as client:
         headers = {"Authorization": f"Zoho-oauthtoken {mint_token(client, sim)}"}
         fault = {"kind": "status", "status": 500, "probability": 0.5}
         client.post("/_sandbox/faults", json=fault)
         return [client.get("/crm/v8/org", headers=headers).status_code for _ in range(20)]
 
 
-def test_probabilistic_faults_repeat_for_the_same_seed(clock: FakeClock) -> None:
-    first = statuses_under_chance(3, clock)
-    assert first == statuses_under_chance(3, clock)
+def test_probabilistic_faults_repeat_for_the_same_seed(
+    clock: FakeClock, switchboard: tuple[Switchboard, ServedApp]
+) -> None:
+    first = statuses_under_chance(3, clock, switchboard)
+    assert first == statuses_under_chance(3, clock, switchboard)
     assert 0 < first.count(500) < 20
+    assert first != statuses_under_chance(4, clock, switchboard)
 
 
 @pytest.mark.parametrize(
