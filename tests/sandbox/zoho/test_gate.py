@@ -76,3 +76,43 @@ def test_unknown_urls_methods_and_modules_get_zoho_json_errors(
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     assert response.json()["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("call", "allowed"),
+    [
+        (("GET", "/crm/v8/Accounts?fields=Account_Name"), True),
+        (("POST", "/crm/v8/Accounts"), False),
+        (("POST", "/crm/v8/Accounts/upsert"), False),
+        (("GET", "/crm/v8/Contacts?fields=Last_Name"), False),
+        (("GET", "/crm/v8/org"), False),
+        (("GET", "/crm/v8/actions/watch"), False),
+        (("GET", "/crm/v8/settings/fields?module=Accounts"), False),
+    ],
+)
+def test_calls_outside_the_tokens_scope_get_oauth_scope_mismatch(
+    sim: ZohoSimulator,
+    anon: httpx.Client,
+    control: httpx.Client,
+    call: tuple[str, str],
+    allowed: bool,
+) -> None:
+    method, path = call
+    grant = control.post("/grant-codes", json={"scope": "ZohoCRM.modules.accounts.READ"}).json()
+    form = {"grant_type": "authorization_code", "code": grant["code"]}
+    form |= {"client_id": grant["client_id"], "client_secret": sim.client_secret}
+    token = anon.post("/oauth/v2/token", data=form).json()["access_token"]
+    headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+    response = anon.request(method, path, headers=headers, json={"data": [{"Account_Name": "A"}]})
+    if allowed:
+        assert response.status_code == 204
+    else:
+        assert (response.status_code, response.json()) == (
+            401,
+            {
+                "code": "OAUTH_SCOPE_MISMATCH",
+                "message": "Unauthorized",
+                "status": "error",
+                "details": {},
+            },
+        )

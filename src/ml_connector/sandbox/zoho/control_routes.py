@@ -19,6 +19,7 @@ from .faults import fault_from_json
 from .limits import CONCURRENCY
 from .responses import Json, json_response
 from .state import OrgState
+from .tokens import SELF_CLIENT_SCOPE
 from .writes import Outcome
 
 __all__ = ["control_routes"]
@@ -166,9 +167,13 @@ class ControlRoutes:
         }
 
     async def grant_code(self, request: Request) -> Response:
-        """A self-client grant code, as the developer console's "Generate Code" gives."""
+        """A self-client grant code, as the developer console's "Generate Code" gives.
+
+        ``{"scope": "ZohoCRM.modules.accounts.READ,…"}`` narrows it; the default is the
+        pre-registered self-client's full scope.
+        """
         body = await read_json(request)
-        scope = body.get("scope", "ZohoCRM.modules.ALL") if isinstance(body, dict) else ""
+        scope = body.get("scope", SELF_CLIENT_SCOPE) if isinstance(body, dict) else ""
         client_id = next(iter(self.org.authority.clients))
         code = self.org.authority.issue_grant_code(client_id, str(scope))
         return json_response({"code": code, "client_id": client_id}, 201)

@@ -1,4 +1,4 @@
-"""The door of the CRM API: the ``Zoho-oauthtoken`` check, concurrency and credits, in that order.
+"""The door of the CRM API: token and scope checks, then concurrency and credits, in that order.
 
 Write calls are read here once to count their records, because the heavy-call sub-limit
 (writes of more than 10 records) and the credit cost (1 per 10 records) both depend on it.
@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .limits import Credits, InFlight, write_cost
 from .responses import crm_error, too_many_requests
+from .scopes import covers
 from .tokens import TokenAuthority
 
 __all__ = ["PREFIX", "CrmGate"]
@@ -90,6 +91,8 @@ class CrmGate:
         token = self.authority.check(header[len(PREFIX) :])
         if token is None:
             return crm_error(401, "INVALID_TOKEN", "invalid oauth token")
+        if not covers(token.scope, scope["method"], scope["path"]):
+            return crm_error(401, "OAUTH_SCOPE_MISMATCH", "Unauthorized")
         scope.setdefault("state", {})["zoho_token"] = token
         return None
 

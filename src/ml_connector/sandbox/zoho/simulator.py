@@ -27,14 +27,10 @@ from .record_routes import record_routes
 from .responses import crm_error
 from .settings_routes import settings_routes
 from .state import OrgState
+from .tokens import SELF_CLIENT_SCOPE
 from .watch_routes import watch_routes
 
-__all__ = ["SELF_CLIENT_SCOPE", "ZohoSimulator"]
-
-SELF_CLIENT_SCOPE = (
-    "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.notifications.ALL,"
-    "ZohoCRM.org.READ,ZohoCRM.users.READ"
-)
+__all__ = ["ZohoSimulator"]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

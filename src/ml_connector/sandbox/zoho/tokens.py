@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "MINTS_PER_WINDOW",
+    "SELF_CLIENT_SCOPE",
     "THROTTLE_WINDOW",
     "AccessToken",
     "RefreshToken",
@@ -26,6 +27,11 @@ MINTS_PER_WINDOW = 10
 # stricter figure is simulated so a client that leans on the looser one fails here first.
 LIVE_TOKENS_PER_REFRESH = 10
 GRANT_CODE_TTL = 180.0
+# What the pre-registered self-client was granted: everything the connector uses.
+SELF_CLIENT_SCOPE = (
+    "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.notifications.ALL,"
+    "ZohoCRM.org.READ,ZohoCRM.users.READ"
+)
 
 
 class ThrottledError(Exception):
