@@ -141,3 +141,9 @@ def test_credit_budget_follows_the_edition(sim: ZohoSimulator, control: httpx.Cl
     control.put("/settings", json={"edition": "free"})
     state = control.get("/state").json()
     assert (state["credits"]["budget"], state["concurrency"]["limit"]) == (5_000, 5)
+
+
+def test_concurrency_can_be_set_apart_from_the_edition(control: httpx.Client) -> None:
+    settings = control.put("/settings", json={"edition": "ultimate", "concurrency": 3}).json()
+    assert (settings["edition"], settings["concurrency"]) == ("ultimate", 3)
+    assert control.get("/state").json()["concurrency"]["limit"] == 3

@@ -1,8 +1,22 @@
 """The control API under ``/_sandbox/``: what tests and the demo do to the simulated org.
 
-A person editing in Zoho's UI, reading the whole state, call counters, faults, expiring tokens
-and channels now, the edition and other settings, and self-client grant codes. None of it is
-Zoho's API; none of it is counted, limited or faulted.
+None of it is Zoho's API; none of it is counted, limited or faulted.
+
+    GET    /_sandbox/state                  records (as the API renders them), channels, custom
+                                            fields, token counts, credits, concurrency, faults
+    GET    /_sandbox/counters               calls per "METHOD /path"; DELETE resets them
+    GET    /_sandbox/callbacks              every callback attempted, its payload and outcome
+    POST   /_sandbox/records/{module}       a person creates a record in the UI
+    PATCH  /_sandbox/records/{module}/{id}  a person edits it (Modified_By = the UI user)
+    DELETE /_sandbox/records/{module}/{id}  a person deletes it
+    POST   /_sandbox/faults                 {"kind": "status"|"reset"|"latency", "path": prefix,
+                                            "status": 429|5xx, "probability": p, "count": n,
+                                            "latency_ms": ms}; DELETE clears them all
+    POST   /_sandbox/tokens/expire          every access token expires now
+    POST   /_sandbox/channels/expire        {"channel_ids": [...]} (all when absent) expire now
+    PUT    /_sandbox/settings               {"edition", "token_ttl", "credit_budget", "latency_ms",
+                                            "concurrency"}
+    POST   /_sandbox/grant-codes            {"scope": "..."}: a self-client grant code
 """
 
 from __future__ import annotations
@@ -134,7 +148,7 @@ class ControlRoutes:
         return json_response({"expired": self.org.channels.expire_now(ids)})
 
     async def settings(self, request: Request) -> Response:
-        """Change ``edition``, ``token_ttl``, ``credit_budget`` or ``latency_ms``."""
+        """Change the edition, token lifetime, credit budget, latency or concurrency."""
         body = await read_json(request)
         if body is NOT_JSON or not isinstance(body, dict):
             return _problem("expected a JSON object")
@@ -142,7 +156,7 @@ class ControlRoutes:
         return _problem(problem) if problem else json_response(self._settings())
 
     def _apply_settings(self, body: Json) -> str | None:
-        allowed = {"edition", "token_ttl", "credit_budget", "latency_ms"}
+        allowed = {"edition", "token_ttl", "credit_budget", "latency_ms", "concurrency"}
         if unknown := sorted(set(body) - allowed):
             return f"unknown keys {unknown}; valid: {sorted(allowed)}"
         if "edition" in body and body["edition"] not in CONCURRENCY:
@@ -155,6 +169,8 @@ class ControlRoutes:
             self.org.credits.budget = int(body["credit_budget"])
         if "latency_ms" in body:
             self.org.faults.latency_ms = int(body["latency_ms"])
+        if "concurrency" in body:  # after "edition", which resets it to the edition's figure
+            self.org.in_flight.limit = int(body["concurrency"])
         return None
 
     def _settings(self) -> Json:
@@ -164,6 +180,7 @@ class ControlRoutes:
             "token_ttl": org.authority.token_ttl,
             "credit_budget": org.credits.budget,
             "latency_ms": org.faults.latency_ms,
+            "concurrency": org.in_flight.limit,
         }
 
     async def grant_code(self, request: Request) -> Response:
