@@ -36,13 +36,14 @@ class FakeClock:
 class Receiver:
     """A notify_url endpoint on loopback that queues every callback it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
         self.received: queue.Queue[dict[str, Any]] = queue.Queue()
         self.app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
 
     async def _hook(self, request: Request) -> JSONResponse:
         self.received.put(await request.json())
-        return JSONResponse({})
+        return JSONResponse({}, status_code=self.status)
 
     def next(self, timeout: float = 5.0) -> dict[str, Any]:
         """The next callback; fails the test when none arrives in time."""

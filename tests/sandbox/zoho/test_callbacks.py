@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ml_connector.sandbox.server import ServedApp
+from ml_connector.sandbox.server import ServedApp, serving
 
 from .conftest import FakeClock, Receiver
 
@@ -160,3 +160,17 @@ def test_deliveries_are_recorded_for_the_control_api(
             break
     [delivery] = deliveries
     assert (delivery["status"], delivery["payload"], delivery["error"]) == (200, sent, None)
+
+
+def test_a_failed_delivery_is_not_retried(api: httpx.Client) -> None:
+    failing = Receiver(status=500)
+    with serving(failing.app) as app:
+        element = {
+            "channel_id": 3,
+            "events": ["Vendors.create"],
+            "notify_url": f"{app.base_url}/hook",
+        }
+        api.post(WATCH, json={"watch": [element]})
+        insert(api, "Vendors", {"Vendor_Name": "V"})
+        assert failing.next()["operation"] == "insert"
+        assert failing.nothing_within(0.5)
