@@ -1,0 +1,137 @@
+"""``POST /hooks/netsuite/{connection}``: NetSuite change events into the inbox.
+
+The answer is 2xx only after the event's inbox row is committed (DESIGN.md §3), because
+``N/https`` never retries: an acknowledged event that was not stored would be lost until the
+next poll. Every refusal is a 4xx with a JSON reason and changes nothing. A repeated delivery
+(same event id) is acknowledged again without a second row. Events of our own writes
+(``REST_WEBSERVICES``) are acknowledged and not stored: the scripts already skip them, so one
+arriving means an old script or a replay, and queuing it would only echo our own write.
+
+Database calls are synchronous SQLAlchemy, so they run in the thread pool, never on the loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ml_connector.errors import ConfigError, NotFoundError
+from ml_connector.netsuite.events import (
+    SOURCE,
+    ChangeEvent,
+    EventRejectedError,
+    parse_secrets,
+    same_account,
+    verify,
+)
+from ml_connector.store.connections import get_connection, open_credentials
+from ml_connector.store.inbox import enqueue
+from ml_connector.store.keyring import Keyring
+from ml_connector.web.bodies import read_body
+from ml_connector.web.options import WebOptions
+from ml_connector.web.peers import client_address, within
+
+__all__ = ["NetSuiteHook"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a delivery is checked against: the connection, its account and its HMAC keys."""
+
+    connection_id: int
+    account: str | None
+    keys: tuple[bytes, ...]
+
+
+class NetSuiteHook:
+    """The receiver of one deployment's NetSuite change events, for every connection."""
+
+    def __init__(
+        self, engine: Engine, keyring: Keyring, clock: Callable[[], float], options: WebOptions
+    ) -> None:
+        self._engine = engine
+        self._keyring = keyring
+        self._clock = clock
+        self._options = options
+
+    async def receive(self, request: Request) -> Response:
+        """Verify, store and acknowledge one delivery, or refuse it with a reason."""
+        name = request.path_params["connection"]
+        try:
+            return await self._receive(request, name)
+        except EventRejectedError as exc:
+            logger.warning(
+                "netsuite event rejected",
+                extra={"connection": name, "status": exc.status, "reason": exc.reason},
+            )
+            return JSONResponse({"status": "rejected", "reason": exc.reason}, exc.status)
+
+    async def _receive(self, request: Request, name: str) -> Response:
+        self._check_source(request)
+        body = await read_body(request, self._options.max_body_bytes)
+        target = await run_in_threadpool(self._target, name)
+        now = self._clock()
+        event = verify(request.headers, body, target.keys, now, self._options.timestamp_tolerance)
+        if event.from_own_writes:
+            return _answer(200, "ignored", event)
+        if target.account and not same_account(event.account, target.account):
+            raise EventRejectedError(400, "event is for another NetSuite account")
+        stored = await run_in_threadpool(self._store, target.connection_id, event, now)
+        logger.info(
+            "netsuite event received",
+            extra={"connection": name, "event_id": event.event_id, "new": stored},
+        )
+        return _answer(202, "queued", event) if stored else _answer(200, "duplicate", event)
+
+    def _check_source(self, request: Request) -> None:
+        allowlist = self._options.allowlist
+        if not allowlist:
+            return
+        peer = request.client.host if request.client else None
+        forwarded = request.headers.get("x-forwarded-for")
+        address = client_address(peer, forwarded, self._options.trusted_proxies)
+        if address is None or not within(address, allowlist):
+            raise EventRejectedError(403, "source address is not in the allowlist")
+
+    def _target(self, name: str) -> _Target:
+        try:
+            connection = get_connection(self._engine, name)
+        except NotFoundError:
+            raise EventRejectedError(404, "no such connection") from None
+        secret = open_credentials(self._engine, self._keyring, name, "netsuite").get(
+            "webhook_secret"
+        )
+        if not secret:
+            raise EventRejectedError(403, "this connection has no webhook secret set")
+        try:
+            keys = parse_secrets(secret)
+        except ConfigError as exc:
+            logger.error("unusable webhook secret", extra={"connection": name, "problem": exc})
+            raise EventRejectedError(503, "this connection's webhook secret is unusable") from None
+        account = connection.config.get("netsuite", {}).get("account_id")
+        return _Target(connection.id, account, keys)
+
+    def _store(self, connection_id: int, event: ChangeEvent, now: float) -> bool:
+        return enqueue(
+            self._engine,
+            connection_id,
+            source=SOURCE,
+            idempotency_key=f"{SOURCE}:{event.event_id}",
+            record_type=event.record_type,
+            record_id=event.record_id,
+            payload=event.payload(),
+            received_at=datetime.fromtimestamp(now, UTC),
+        )
+
+
+def _answer(status: int, outcome: str, event: ChangeEvent) -> JSONResponse:
+    return JSONResponse({"status": outcome, "event_id": event.event_id}, status)
