@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from joserfc import jws
 from joserfc.jwk import ECKey, OctKey, RSAKey
 
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.netsuite.tba import base_string, signature
 from ml_connector.sandbox.server import ServedApp, serving
 
 BASE_URL = "https://1234567-sb1.suitetalk.api.netsuite.com"
@@ -111,3 +114,39 @@ async def bearer(client: httpx.AsyncClient, creds: dict[str, str], now: float = 
 
 async def authed(client: httpx.AsyncClient, creds: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {await bearer(client, creds)}"}
+
+
+def tba_header(
+    creds: dict[str, str],
+    url: str,
+    *,
+    method: str = "GET",
+    realm: str | None = None,
+    nonce: str | None = None,
+    timestamp: float = START,
+    extra: dict[str, str] | None = None,
+    secret: str | None = None,
+    signature_method: str = "HMAC-SHA256",
+) -> str:
+    """A TBA header as a correct client signs it for ``url``, with overrides for rejections."""
+    oauth = {
+        "oauth_consumer_key": creds["consumer_key"],
+        "oauth_token": creds["token_id"],
+        "oauth_nonce": nonce or secrets.token_hex(10),
+        "oauth_timestamp": str(int(timestamp)),
+        "oauth_signature_method": signature_method,
+        "oauth_version": "1.0",
+        **(extra or {}),
+    }
+    path, _, query = url.partition("?")
+    pairs = list(oauth.items())
+    for item in filter(None, query.split("&")):
+        key, _, value = item.partition("=")
+        pairs.append((key, value))
+    base = base_string(method, path, pairs)
+    oauth["oauth_signature"] = signature(
+        base, secret or creds["consumer_secret"], creds["token_secret"]
+    )
+    fields = [f'realm="{realm or creds["account_id"]}"']
+    fields += [f'{k}="{quote(v, safe="")}"' for k, v in oauth.items()]
+    return "OAuth " + ", ".join(fields)

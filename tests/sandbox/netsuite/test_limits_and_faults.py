@@ -176,11 +176,18 @@ async def test_call_counters_per_endpoint(client: httpx.AsyncClient, creds: dict
 async def test_governance_limits_report_the_pool(
     client: httpx.AsyncClient, creds: dict[str, str]
 ) -> None:
-    response = await client.get(
-        "/services/rest/system/v1/governanceLimits", headers=await authed(client, creds)
-    )
+    headers = await authed(client, creds)
+    before = await client.get("/services/rest/system/v1/governanceLimits", headers=headers)
+    await client.patch("/_sandbox/settings", json={"concurrency": 15})
+    after = await client.get("/services/rest/system/v1/governanceLimits", headers=headers)
 
-    assert response.json()["accountConcurrencyLimit"] == 5
+    # Oracle's ``accountLimit`` example: no integration-specific limit, so no such key.
+    assert before.json() == {
+        "accountConcurrencyLimit": 5,
+        "accountUnallocatedConcurrencyLimit": 5,
+        "integrationLimitType": "accountLimit",
+    }
+    assert after.json()["accountConcurrencyLimit"] == 15
 
 
 def test_served_simulator_answers_on_loopback(simulator: NetSuiteSimulator) -> None:

@@ -225,3 +225,35 @@ async def test_unknown_field_is_ignored_unless_validation_is_error(
 
     assert lenient.status_code == 204
     assert _detail(strict, 400)["o:errorCode"] == "NONEXISTENT_FIELD"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expanded"),
+    [
+        ("expandSubResources", "true", True),
+        ("expandsubresources", "TRUE", True),
+        ("EXPANDSUBRESOURCES", "True", True),
+        ("expandSubResources", "false", False),
+    ],
+)
+async def test_expand_sub_resources_in_any_letter_case(
+    client: httpx.AsyncClient, headers: dict[str, str], name: str, value: str, expanded: bool
+) -> None:
+    key = await _first_id(client, headers, "customer")
+
+    response = await client.get(f"{RECORDS}/customer/{key}", params={name: value}, headers=headers)
+
+    assert ("items" in response.json()["addressbook"]) is expanded
+
+
+async def test_record_datetimes_are_iso_8601_utc_to_the_second(
+    client: httpx.AsyncClient, headers: dict[str, str], clock: FakeClock
+) -> None:
+    clock.now = 1_780_000_000.75  # 2026-05-28T20:26:40.75Z: fractions never leak out
+    created = await _create(client, headers, "contact", {"firstName": "Iso", "lastName": "Date"})
+
+    response = await client.get(created.headers["location"], headers=headers)
+
+    body = response.json()
+    assert body["dateCreated"] == "2026-05-28T20:26:40Z"
+    assert body["lastModifiedDate"] == "2026-05-28T20:26:40Z"

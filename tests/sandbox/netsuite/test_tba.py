@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
 
 from ml_connector.sandbox.netsuite.tba import base_string, parse_oauth_header, signature
-from tests.sandbox.netsuite.conftest import BASE_URL, START
+from tests.sandbox.netsuite.conftest import BASE_URL, START, tba_header
 
 ORACLE_HEADER = (
     'OAuth realm="123456", '
@@ -45,41 +43,6 @@ def test_oracle_published_test_vector() -> None:
     assert params["oauth_signature"] == "B5OIWznZ2YP0OB7VrJrGkYsTh+8H+5T9Hag+o92q0zY="
 
 
-def _header(
-    creds: dict[str, str],
-    url: str,
-    *,
-    method: str = "GET",
-    realm: str | None = None,
-    nonce: str | None = None,
-    timestamp: float = START,
-    extra: dict[str, str] | None = None,
-    secret: str | None = None,
-    signature_method: str = "HMAC-SHA256",
-) -> str:
-    oauth = {
-        "oauth_consumer_key": creds["consumer_key"],
-        "oauth_token": creds["token_id"],
-        "oauth_nonce": nonce or secrets.token_hex(10),
-        "oauth_timestamp": str(int(timestamp)),
-        "oauth_signature_method": signature_method,
-        "oauth_version": "1.0",
-        **(extra or {}),
-    }
-    path, _, query = url.partition("?")
-    pairs = list(oauth.items())
-    for item in filter(None, query.split("&")):
-        key, _, value = item.partition("=")
-        pairs.append((key, value))
-    base = base_string(method, path, pairs)
-    oauth["oauth_signature"] = signature(
-        base, secret or creds["consumer_secret"], creds["token_secret"]
-    )
-    fields = [f'realm="{realm or creds["account_id"]}"']
-    fields += [f'{k}="{quote(v, safe="")}"' for k, v in oauth.items()]
-    return "OAuth " + ", ".join(fields)
-
-
 @pytest.mark.anyio
 async def test_signed_request_is_accepted_with_query_and_body_hash(
     client: httpx.AsyncClient, creds: dict[str, str]
@@ -90,7 +53,7 @@ async def test_signed_request_is_accepted_with_query_and_body_hash(
     body_hash = base64.b64encode(hashlib.sha1(b"").digest()).decode()  # noqa: S324 - OAuth body hash
 
     response = await client.get(
-        url, headers={"Authorization": _header(creds, url, extra={"oauth_body_hash": body_hash})}
+        url, headers={"Authorization": tba_header(creds, url, extra={"oauth_body_hash": body_hash})}
     )
 
     assert response.status_code == 200
@@ -106,7 +69,7 @@ async def test_signed_suiteql_post_is_accepted(
     response = await client.post(
         url,
         json={"q": "SELECT id FROM customer"},
-        headers={"Authorization": _header(creds, url, method="POST"), "Prefer": "transient"},
+        headers={"Authorization": tba_header(creds, url, method="POST"), "Prefer": "transient"},
     )
 
     assert response.status_code == 200
@@ -127,7 +90,7 @@ async def test_bad_tba_headers_get_invalid_login(
     client: httpx.AsyncClient, creds: dict[str, str], case: str, overrides: dict[str, Any]
 ) -> None:
     url = f"{BASE_URL}{RECORD}8"
-    header = _header(creds, url, **overrides)
+    header = tba_header(creds, url, **overrides)
 
     response = await client.get(url, headers={"Authorization": header})
 
@@ -139,7 +102,7 @@ async def test_bad_tba_headers_get_invalid_login(
 @pytest.mark.anyio
 async def test_nonce_cannot_be_replayed(client: httpx.AsyncClient, creds: dict[str, str]) -> None:
     url = f"{BASE_URL}{RECORD}8"
-    header = _header(creds, url, nonce="fixednonce123")
+    header = tba_header(creds, url, nonce="fixednonce123")
 
     first = await client.get(url, headers={"Authorization": header})
     replay = await client.get(url, headers={"Authorization": header})

@@ -46,6 +46,14 @@ def _invalid(error: InvalidRecordError) -> Response:
     return problem(400, error.code, error.detail)
 
 
+def _expand_requested(request: Request) -> bool:
+    """``expandSubResources=true`` in any letter case, name and value alike, as clients vary."""
+    return any(
+        k.lower() == "expandsubresources" and v.strip().lower() == "true"
+        for k, v in request.query_params.multi_items()
+    )
+
+
 def _key(raw: str) -> int | None:
     return int(raw) if raw.lstrip("-").isdigit() else None
 
@@ -79,7 +87,7 @@ class RecordEndpoint:
         row = self._account.db.get(kind.name, key)
         if row is None:
             return _not_found()
-        expand = request.query_params.get("expandSubResources", "").lower() == "true"
+        expand = _expand_requested(request)
         body = record_json(self._account.db, kind, row, record_base(request), expand=expand)
         wanted = request.query_params.get("fields")
         if wanted:

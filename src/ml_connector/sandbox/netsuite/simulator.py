@@ -23,6 +23,7 @@ from ml_connector.sandbox.netsuite.control import CONTROL_PREFIX, control_routes
 from ml_connector.sandbox.netsuite.database import Database
 from ml_connector.sandbox.netsuite.events import EventEmitter
 from ml_connector.sandbox.netsuite.faults import FaultPlan
+from ml_connector.sandbox.netsuite.forwarding import TrustedProxy
 from ml_connector.sandbox.netsuite.gate import TOKEN_PATH, Gate
 from ml_connector.sandbox.netsuite.generator import generate, seed_reference_data
 from ml_connector.sandbox.netsuite.guard import authenticate
@@ -111,16 +112,20 @@ class NetSuiteSimulator:
             Route("/services/rest/system/v1/governanceLimits", self._governance, methods=["GET"]),
             *control_routes(account, self.credentials),
         ]
-        return Starlette(routes=routes, middleware=[Middleware(Gate, account=account)])
+        middleware = [Middleware(TrustedProxy), Middleware(Gate, account=account)]
+        return Starlette(routes=routes, middleware=middleware)
 
     async def _governance(self, request: Request) -> Response:
         denied = authenticate(self.account, request)
         if denied is not None:
             return denied
+        # https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/article_0625010817.html :
+        # with no limit allocated to the integration the type is ``accountLimit`` and the body
+        # has no ``integrationConcurrencyLimit``; nothing is allocated here, so all is unallocated.
         limit = self.account.settings.concurrency
         return JSONResponse({
             "accountConcurrencyLimit": limit, "accountUnallocatedConcurrencyLimit": limit,
-            "integrationConcurrencyLimit": limit, "integrationLimitType": "accountLimit",
+            "integrationLimitType": "accountLimit",
         })  # fmt: skip
 
     def credentials(self, base_url: str) -> dict[str, str]:
