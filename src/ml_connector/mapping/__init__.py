@@ -1,0 +1,55 @@
+"""The mapping: a validated file from NetSuite columns to Zoho fields, and a pure ``apply()``."""
+
+from __future__ import annotations
+
+from ml_connector.mapping.columns import COLUMNS, SOURCE_TYPES
+from ml_connector.mapping.document import Located
+from ml_connector.mapping.loader import (
+    LoadedMapping,
+    MappingFileError,
+    default_mapping,
+    default_mapping_text,
+    load_mapping,
+    parse_mapping,
+)
+from ml_connector.mapping.mapper import apply
+from ml_connector.mapping.model import EntityMapping, MappingFile
+from ml_connector.mapping.outcome import (
+    AwaitingDependency,
+    Dependency,
+    FieldIssue,
+    MappedRecord,
+    MappingFailure,
+    Outcome,
+)
+from ml_connector.mapping.rules import RULE_TYPES, Rule
+from ml_connector.mapping.schema import SCHEMA_NAME, mapping_schema, mapping_schema_text
+from ml_connector.mapping.transforms import Lookups, Row
+
+__all__ = [
+    "COLUMNS",
+    "RULE_TYPES",
+    "SCHEMA_NAME",
+    "SOURCE_TYPES",
+    "AwaitingDependency",
+    "Dependency",
+    "EntityMapping",
+    "FieldIssue",
+    "LoadedMapping",
+    "Located",
+    "Lookups",
+    "MappedRecord",
+    "MappingFailure",
+    "MappingFile",
+    "MappingFileError",
+    "Outcome",
+    "Row",
+    "Rule",
+    "apply",
+    "default_mapping",
+    "default_mapping_text",
+    "load_mapping",
+    "mapping_schema",
+    "mapping_schema_text",
+    "parse_mapping",
+]

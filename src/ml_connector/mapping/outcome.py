@@ -1,0 +1,83 @@
+"""What mapping one row produces: a payload, a record-level failure, or a wait for a dependency.
+
+A failure names every field that could not be mapped (never just the first), so one journal
+entry tells a person everything to fix in NetSuite. Waiting is not failing: a contact whose
+company has not reached Zoho yet is mapped again once it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ml_connector.errors import RecordError
+
+__all__ = [
+    "AwaitingDependency",
+    "Dependency",
+    "FieldIssue",
+    "MappedRecord",
+    "MappingFailure",
+    "Outcome",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """Why one Zoho field could not be filled as the mapping says."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A NetSuite record that must be in Zoho before this field can point at it."""
+
+    field: str
+    ns_type: str
+    ns_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappedRecord:
+    """The Zoho payload of one NetSuite record; ``warnings`` lists fields left out on purpose."""
+
+    source_type: str
+    source_id: str
+    module: str
+    key_field: str
+    payload: dict[str, Any]
+    version: str
+    warnings: tuple[FieldIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MappingFailure:
+    """A record the mapping cannot turn into a payload; journal it and carry on."""
+
+    source_type: str
+    source_id: str
+    version: str
+    problems: tuple[FieldIssue, ...]
+
+    def errors(self) -> tuple[RecordError, ...]:
+        """The problems as record errors, one per field, as the journal keeps them."""
+        return tuple(
+            RecordError(self.source_id, issue.code, issue.message, field=issue.field)
+            for issue in self.problems
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingDependency:
+    """A record that maps once the records it refers to have been written to Zoho."""
+
+    source_type: str
+    source_id: str
+    version: str
+    needs: tuple[Dependency, ...]
+
+
+Outcome = MappedRecord | MappingFailure | AwaitingDependency
