@@ -86,8 +86,9 @@ def test_a_header_with_several_signatures_passes_if_one_matches() -> None:
     assert verify(headers, body, parse_secrets(SECRET), NOW).event_type == "edit"
 
 
-def test_events_of_our_own_writes_are_recognised() -> None:
-    body = _body(execution_context="REST_WEBSERVICES")
+@pytest.mark.parametrize("context", ["RESTWEBSERVICES", "REST_WEBSERVICES"])
+def test_events_of_our_own_writes_are_recognised(context: str) -> None:
+    body = _body(execution_context=context)
 
     assert verify(_headers(body), body, parse_secrets(SECRET), NOW).from_own_writes
 

@@ -36,7 +36,7 @@ from ml_connector.netsuite.queries import RECORD_TYPES
 
 __all__ = [
     "EVENT_TYPES",
-    "OWN_WRITES_CONTEXT",
+    "OWN_WRITES_CONTEXTS",
     "SOURCE",
     "TOLERANCE_SECONDS",
     "ChangeEvent",
@@ -52,7 +52,9 @@ SOURCE = "netsuite_event"
 TOLERANCE_SECONDS = 300
 EVENT_TYPES = ("create", "edit", "xedit", "inactivate")
 # Our own writes reach NetSuite through REST web services; the scripts skip them and so do we.
-OWN_WRITES_CONTEXT = "REST_WEBSERVICES"
+# Oracle's enum key is REST_WEBSERVICES, its value (what runtime.executionContext holds) is
+# RESTWEBSERVICES; senders have used both spellings, so both mean "ours".
+OWN_WRITES_CONTEXTS = frozenset({"RESTWEBSERVICES", "REST_WEBSERVICES"})
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks marker, not a secret
 MIN_KEY_BYTES = 24
 MAX_ID_LENGTH = 100
@@ -93,7 +95,7 @@ class ChangeEvent:
     @property
     def from_own_writes(self) -> bool:
         """True for changes our integration made itself (acknowledged, never queued)."""
-        return self.execution_context == OWN_WRITES_CONTEXT
+        return self.execution_context in OWN_WRITES_CONTEXTS
 
     def payload(self) -> dict[str, Any]:
         """The event as stored in the inbox."""
