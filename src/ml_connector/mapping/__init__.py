@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ml_connector.mapping.columns import COLUMNS, SOURCE_TYPES
+from ml_connector.mapping.compatibility import Finding, check_against_fields
 from ml_connector.mapping.document import Located
 from ml_connector.mapping.loader import (
     LoadedMapping,
@@ -35,6 +36,7 @@ __all__ = [
     "Dependency",
     "EntityMapping",
     "FieldIssue",
+    "Finding",
     "LoadedMapping",
     "Located",
     "Lookups",
@@ -46,6 +48,7 @@ __all__ = [
     "Row",
     "Rule",
     "apply",
+    "check_against_fields",
     "default_mapping",
     "default_mapping_text",
     "load_mapping",
