@@ -96,10 +96,17 @@ async def test_bearer_calls_through_the_proxy_get_links_to_the_external_host(
 
     with serving(_proxy(upstream.base_url, forwarded=True)) as proxy:
         async with httpx.AsyncClient(base_url=proxy.base_url) as http:
-            response = await http.get(f"{RECORD}/{key}", headers=await authed(http, creds))
+            headers = await authed(http, creds)
+            record = await http.get(f"{RECORD}/{key}", headers=headers)
+            page = await http.get(RECORD, params={"limit": 5}, headers=headers)
 
-    assert response.status_code == 200, response.text
-    assert response.json()["links"] == [{"rel": "self", "href": f"{EXTERNAL}{RECORD}/{key}"}]
+    body = page.json()
+    hrefs = [link["href"] for link in body["links"]] + [
+        i["links"][0]["href"] for i in body["items"]
+    ]
+    assert record.json()["links"] == [{"rel": "self", "href": f"{EXTERNAL}{RECORD}/{key}"}]
+    assert {link["rel"] for link in body["links"]} == {"next", "last", "self"}
+    assert all(href.startswith(f"{EXTERNAL}{RECORD}") for href in hrefs)
 
 
 PEERS = [

@@ -1,5 +1,7 @@
 """``/services/rest/record/v1/<type>[/<id>]``: GET, POST (create) and PATCH (update).
 
+GET without an id lists the collection (:mod:`.record_collection`).
+
 Reference §4: GET answers 200 ``application/vnd.oracle.resource+json; type=singular``; POST and
 PATCH answer 204 with the record's URL in ``Location`` and no body; an unknown id is 404
 ``NONEXISTENT_ID``. Writes made here carry our integration's credentials, so their change
@@ -23,17 +25,13 @@ from ml_connector.sandbox.netsuite.record_codec import (
     parse_write,
     record_json,
 )
+from ml_connector.sandbox.netsuite.record_collection import list_records, record_base
 from ml_connector.sandbox.netsuite.record_fields import RecordType, record_type
 
 __all__ = ["RecordEndpoint", "record_base"]
 
 SINGULAR = "application/vnd.oracle.resource+json; type=singular"
 NAME_VALIDATION = "x-netsuite-propertynamevalidation"
-
-
-def record_base(request: Request) -> str:
-    """``<scheme>://<host>/services/rest/record/v1`` as the client addressed us."""
-    return f"{request.url.scheme}://{request.url.netloc}/services/rest/record/v1"
 
 
 def _not_found() -> Response:
@@ -74,14 +72,19 @@ class RecordEndpoint:
             detail = f"Record type '{request.path_params['type']}' does not exist."
             return problem(404, "NONEXISTENT_ID", detail)
         raw_id = request.path_params.get("id")
-        if request.method == "POST" and raw_id is None:
-            return await self._create(request, kind)
-        key = _key(raw_id or "")
+        if raw_id is None:
+            return await self._collection(request, kind)
+        key = _key(raw_id)
         if key is None:
             return problem(405, "INVALID_REQUEST", f"Method {request.method} is not allowed here.")
         if request.method == "GET":
             return self._read(request, kind, key)
         return await self._update(request, kind, key)
+
+    async def _collection(self, request: Request, kind: RecordType) -> Response:
+        if request.method == "GET":
+            return await list_records(self._account.db, request, kind)
+        return await self._create(request, kind)
 
     def _read(self, request: Request, kind: RecordType, key: int) -> Response:
         row = self._account.db.get(kind.name, key)

@@ -107,7 +107,7 @@ class NetSuiteSimulator:
             Route(
                 "/services/rest/query/v1/suiteql", QueryEndpoint(account).handle, methods=["POST"]
             ),
-            Route(RECORD_PATH + "/{type}", records, methods=["POST"]),
+            Route(RECORD_PATH + "/{type}", records, methods=["GET", "POST"]),
             Route(RECORD_PATH + "/{type}/{id}", records, methods=["GET", "PATCH"]),
             Route("/services/rest/system/v1/governanceLimits", self._governance, methods=["GET"]),
             *control_routes(account, self.credentials),
