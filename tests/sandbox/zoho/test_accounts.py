@@ -124,7 +124,7 @@ def test_token_errors_come_with_http_200_and_an_error_key(
 def test_self_client_grant_code_is_exchanged_once_for_a_refresh_token(
     sim: ZohoSimulator, anon: httpx.Client, control: httpx.Client
 ) -> None:
-    grant = control.post("/grant-codes", json={}).json()
+    grant = control.post("/grant-codes").json()  # no body: the self-client's full scope
     params = {
         "grant_type": "authorization_code",
         "client_id": sim.client_id,

@@ -190,7 +190,8 @@ class ControlRoutes:
         pre-registered self-client's full scope.
         """
         body = await read_json(request)
-        scope = body.get("scope", SELF_CLIENT_SCOPE) if isinstance(body, dict) else ""
+        scope = body.get("scope", SELF_CLIENT_SCOPE) if isinstance(body, dict) else None
+        scope = scope or SELF_CLIENT_SCOPE  # no body, or no scope: the full self-client scope
         client_id = next(iter(self.org.authority.clients))
         code = self.org.authority.issue_grant_code(client_id, str(scope))
         return json_response({"code": code, "client_id": client_id}, 201)
