@@ -361,3 +361,13 @@ def test_contact_lookups_read_back_with_name_and_id(api: httpx.Client) -> None:
     assert row["Account_Name"] == {"name": "Acme", "id": account_id}
     assert row["Full_Name"] == "Jane Doe"
     assert row["Modified_By"]["name"] == "Patricia Boyle"
+
+
+def test_empty_strings_empty_text_like_fields_but_not_numbers(api: httpx.Client) -> None:
+    record = {"Last_Name": "Doe", "Email": "", "Mobile": "", "Title": ""}
+    [created] = results(api.post("/crm/v8/Contacts", json={"data": [record]}))
+    params = {"ids": created["details"]["id"], "fields": "Email,Mobile,Title"}
+    [row] = api.get("/crm/v8/Contacts", params=params).json()["data"]
+    assert (row["Email"], row["Mobile"], row["Title"]) == (None, None, None)
+    refused = api.post("/crm/v8/Contacts", json={"data": [{"Last_Name": "D", "Date_of_Birth": ""}]})
+    assert results(refused)[0]["details"]["expected_data_type"] == "date"

@@ -14,7 +14,11 @@ from typing import Any
 from .fields import FieldDef
 from .responses import Json, error_body
 
-__all__ = ["check_value", "invalid_data", "mandatory_missing"]
+__all__ = ["CLEARED_BY_EMPTY", "check_value", "invalid_data", "mandatory_missing"]
+
+# An empty string empties these fields, as the UI does, rather than failing their format check;
+# it is refused for numbers, dates and lookups, whose format it does not match.
+CLEARED_BY_EMPTY = {"text", "textarea", "email", "phone", "website", "picklist"}
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WEBSITE = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?$", re.IGNORECASE)
@@ -107,10 +111,8 @@ def check_value(
 
     ``exists`` answers whether a lookup or owner id names a real record or user.
     """
-    if value is None:
+    if value is None or (value == "" and fd.data_type in CLEARED_BY_EMPTY):
         return mandatory_missing(fd.api_name, path) if fd.system_mandatory else None
-    if fd.system_mandatory and value == "":
-        return mandatory_missing(fd.api_name, path)
     if not TYPE_CHECKS[fd.data_type](value):
         return invalid_data(fd.api_name, path, expected_data_type=fd.data_type)
     if fd.data_type in ("lookup", "ownerlookup") and not exists(fd, value["id"]):

@@ -79,6 +79,8 @@ class Writer:
             problem = check_value(fd, value, path, self.store.exists)
             if problem:
                 errors.append(problem)
+            elif value == "":
+                values[name] = None  # stored and read back as null, like an emptied field
             else:
                 values[name] = value["id"] if isinstance(value, dict) else value
         return values, errors
