@@ -28,6 +28,7 @@ from ml_connector.sandbox.netsuite.gate import TOKEN_PATH, Gate
 from ml_connector.sandbox.netsuite.generator import generate, seed_reference_data
 from ml_connector.sandbox.netsuite.guard import authenticate
 from ml_connector.sandbox.netsuite.integration import IntegrationRecord, new_integration
+from ml_connector.sandbox.netsuite.metadata_catalog import MetadataCatalog
 from ml_connector.sandbox.netsuite.query_endpoint import QueryEndpoint
 from ml_connector.sandbox.netsuite.record_endpoint import RecordEndpoint
 from ml_connector.sandbox.netsuite.suiteql import install_functions
@@ -101,12 +102,16 @@ class NetSuiteSimulator:
     def _app(self) -> Starlette:
         account = self.account
         records = RecordEndpoint(account).handle
+        metadata = MetadataCatalog(account).handle
         routes = [
             Route(TOKEN_PATH, TokenEndpoint(account).handle, methods=["POST"]),
             Route(AUTHORIZE_PATH, lambda r: authorize(account, r), methods=["GET"]),
             Route(
                 "/services/rest/query/v1/suiteql", QueryEndpoint(account).handle, methods=["POST"]
             ),
+            Route(RECORD_PATH + "/metadata-catalog", metadata, methods=["GET"]),
+            Route(RECORD_PATH + "/metadata-catalog/", metadata, methods=["GET"]),
+            Route(RECORD_PATH + "/metadata-catalog/{record}", metadata, methods=["GET"]),
             Route(RECORD_PATH + "/{type}", records, methods=["GET", "POST"]),
             Route(RECORD_PATH + "/{type}/{id}", records, methods=["GET", "PATCH"]),
             Route("/services/rest/system/v1/governanceLimits", self._governance, methods=["GET"]),
