@@ -147,3 +147,13 @@ def test_concurrency_can_be_set_apart_from_the_edition(control: httpx.Client) ->
     settings = control.put("/settings", json={"edition": "ultimate", "concurrency": 3}).json()
     assert (settings["edition"], settings["concurrency"]) == ("ultimate", 3)
     assert control.get("/state").json()["concurrency"]["limit"] == 3
+
+
+@pytest.mark.anyio
+async def test_an_injected_latency_holds_calls_in_flight(clock: FakeClock) -> None:
+    sim = ZohoSimulator(edition="free", clock=clock)
+    async with authorized(sim) as client:
+        fault = {"kind": "latency", "latency_ms": 100, "path": "/crm/v8/org"}
+        assert (await client.post("/_sandbox/faults", json=fault)).status_code == 201
+        responses = await fire(client, 6, "GET", "/crm/v8/org")
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [429]

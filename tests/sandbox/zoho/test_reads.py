@@ -50,6 +50,15 @@ def insert_accounts(api: httpx.Client, count: int) -> list[str]:
             },
         ),
         (
+            {"fields": "Account_Name", "per_page": "201"},
+            {
+                "code": "LIMIT_EXCEEDED",
+                "details": {"limit": 200, "param_name": "per_page"},
+                "message": "limit exceeded",
+                "status": "error",
+            },
+        ),
+        (
             {"fields": "Account_Name,Nope"},
             {
                 "code": "INVALID_DATA",
@@ -59,7 +68,7 @@ def insert_accounts(api: httpx.Client, count: int) -> list[str]:
             },
         ),
     ],
-    ids=["fields-missing", "over-50-fields", "over-100-ids", "unknown-field"],
+    ids=["fields-missing", "over-50-fields", "over-100-ids", "over-200-per-page", "unknown-field"],
 )
 def test_get_rejections_are_verbatim(
     api: httpx.Client, params: dict[str, str], expected: dict[str, object]
