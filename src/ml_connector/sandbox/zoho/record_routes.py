@@ -163,6 +163,11 @@ class RecordRoutes:
     def _window(
         self, module: Module, request: Request
     ) -> tuple[list[Json], int, int, bool] | Response:
+        """One page's records, its size and number, and whether more follow.
+
+        ``page`` reaches only the first 2,000 records; ``page_token`` continues after the last
+        id of the page that issued it, so records added meanwhile never shift what follows.
+        """
         params = request.query_params
         per_page, page = _int(params.get("per_page"), MAX_PER_PAGE), _int(params.get("page"), 1)
         if per_page is None or page is None or per_page < 1 or page < 1:
