@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 import phonenumbers
@@ -43,6 +43,7 @@ __all__ = [
     "Rejected",
     "Row",
     "Waiting",
+    "e164",
     "text",
 ]
 
@@ -140,20 +141,28 @@ def _phone(rule: PhoneRule, ctx: Context) -> str | None:
     if raw is None:
         return None
     region = rule.region or ctx.phone_region
-    number = _parse_phone(raw, region)
-    if number is None:
+    formatted = e164(raw, region)
+    if formatted is None:
         message = f"{_show(raw)} is not a valid phone number (default region {region})"
         raise _invalid(rule.invalid, "INVALID_PHONE", message)
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164} ext. {number.extension}" if number.extension else e164
+    return formatted
 
 
-def _parse_phone(raw: str, region: str) -> Any:
+@lru_cache(maxsize=65536)
+def e164(raw: str, region: str) -> str | None:
+    """A valid number in E.164 (plus its extension), or None; remembered, as parsing is slow.
+
+    Most of mapping's time goes to reading phone numbers, and the same rows are mapped again on
+    every overlapping poll, replay and reconcile, so results are kept for recent numbers.
+    """
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{formatted} ext. {number.extension}" if number.extension else formatted
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
