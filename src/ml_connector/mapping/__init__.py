@@ -5,6 +5,7 @@ from __future__ import annotations
 from ml_connector.mapping.columns import COLUMNS, SOURCE_TYPES
 from ml_connector.mapping.compatibility import Finding, check_against_fields
 from ml_connector.mapping.document import Located
+from ml_connector.mapping.explanation import FieldLine, explain
 from ml_connector.mapping.loader import (
     LoadedMapping,
     MappingFileError,
@@ -36,6 +37,7 @@ __all__ = [
     "Dependency",
     "EntityMapping",
     "FieldIssue",
+    "FieldLine",
     "Finding",
     "LoadedMapping",
     "Located",
@@ -51,6 +53,7 @@ __all__ = [
     "check_against_fields",
     "default_mapping",
     "default_mapping_text",
+    "explain",
     "load_mapping",
     "mapping_schema",
     "mapping_schema_text",

@@ -34,7 +34,7 @@ from ml_connector.mapping.transforms import (
     text,
 )
 
-__all__ = ["apply"]
+__all__ = ["Fields", "apply"]
 
 
 def apply(mapping: MappingFile, source_type: str, row: Row, lookups: Lookups) -> Outcome:
@@ -44,7 +44,7 @@ def apply(mapping: MappingFile, source_type: str, row: Row, lookups: Lookups) ->
     if source_id is None:
         issue = FieldIssue(entity.key, "MISSING_ID", "the row has no id")
         return MappingFailure(source_type, "", mapping.version, (issue,))
-    fields = _Fields(payload={entity.key: source_id})
+    fields = Fields(payload={entity.key: source_id})
     context = Context(row, lookups, mapping.phone_region)
     for name, rule in entity.fields.items():
         fields.fill(name, rule, context)
@@ -52,7 +52,7 @@ def apply(mapping: MappingFile, source_type: str, row: Row, lookups: Lookups) ->
 
 
 @dataclass(slots=True)
-class _Fields:
+class Fields:
     """The payload being built and everything that went wrong on the way."""
 
     payload: dict[str, Any]
