@@ -202,6 +202,13 @@ def test_the_version_is_a_content_hash() -> None:
     assert len(base) == 16
 
 
+def test_a_changed_copy_gets_its_own_version() -> None:
+    mapping = parse_mapping(GOOD, "a").mapping
+    copied = mapping.model_copy(update={"phone_region": "GB"})
+    assert copied.version != mapping.version
+    assert copied.version == parse_mapping("phone_region: GB\n" + GOOD, "b").mapping.version
+
+
 def test_the_default_file_points_editors_at_the_shipped_schema() -> None:
     first = default_mapping_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=mapping.schema.json"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -99,6 +100,12 @@ class MappingFile(Strict):
             valid = ", ".join(self.source_types())
             raise ConfigError(f"the mapping has no {source_type!r} section (mapped: {valid})")
         return found
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy whose version is worked out again, since ``update`` may change the content."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("version", None)
+        return copied
 
     @cached_property
     def version(self) -> str:
