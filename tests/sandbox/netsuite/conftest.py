@@ -6,7 +6,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 import httpx
 import pytest
@@ -140,9 +140,7 @@ def tba_header(
     }
     path, _, query = url.partition("?")
     pairs = list(oauth.items())
-    for item in filter(None, query.split("&")):
-        key, _, value = item.partition("=")
-        pairs.append((key, value))
+    pairs += parse_qsl(query, keep_blank_values=True)
     base = base_string(method, path, pairs)
     oauth["oauth_signature"] = signature(
         base, secret or creds["consumer_secret"], creds["token_secret"]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
-from tests.sandbox.netsuite.conftest import BASE_URL, FakeClock, authed
+from tests.sandbox.netsuite.conftest import BASE_URL, FakeClock, authed, tba_header
 
 pytestmark = pytest.mark.anyio
 
@@ -325,3 +325,19 @@ async def test_listing_needs_credentials_and_a_known_record_type(
     assert anonymous.status_code == 401
     assert unknown.status_code == 404
     assert unknown.json()["o:errorDetails"][0]["o:errorCode"] == "NONEXISTENT_ID"
+
+
+async def test_a_tba_signed_listing_with_a_quoted_q_is_accepted(
+    client: httpx.AsyncClient, creds: dict[str, str], modified: dict[str, str], clock: FakeClock
+) -> None:
+    url = httpx.URL(
+        f"{BASE_URL}{CUSTOMERS}",
+        params={"q": 'lastModifiedDate ON_OR_AFTER "6/2/2026"', "limit": 2},
+    )
+
+    response = await client.get(
+        url, headers={"Authorization": tba_header(creds, str(url), timestamp=clock.now)}
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["totalResults"] == 3

@@ -1,8 +1,13 @@
 """The NetSuite simulator: one account's REST web services, OAuth endpoints and control API.
 
 Built from the reference (``reference/netsuite.md``) and its simulator checklist, and from none of
-the connector's client code, so the two can disagree. Run it in-process as an ASGI app (tests),
-or on loopback with ``ml_connector.sandbox.server.serving`` (real sockets, real resets).
+the connector's client code, so the two can disagree. Besides what our connector uses (tokens,
+SuiteQL, single records) it serves what other NetSuite clients use, record-collection listing
+with ``q`` filters and the metadata catalog, so they can run against the same data unchanged.
+Behind a TLS-terminating proxy on loopback it honours ``X-Forwarded-Proto``/``-Host``.
+
+Run it in-process as an ASGI app (tests), or on loopback with
+``ml_connector.sandbox.server.serving`` (real sockets, real resets).
 """
 
 from __future__ import annotations

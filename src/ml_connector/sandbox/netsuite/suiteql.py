@@ -243,6 +243,24 @@ def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
     )
 
 
+def _countable(sql: str) -> str:
+    """The same rows with nothing selected, when that cannot change how many there are.
+
+    ``totalResults`` is counted on every page; evaluating every column (scalar subqueries,
+    display values) for every row only to count them made each page of a 100,000-row keyset read
+    cost seconds. Queries whose projection decides the row count (DISTINCT, GROUP BY,
+    aggregates, LIMIT, set operations) are counted as written.
+    """
+    tree = sqlglot.parse_one(sql, read="sqlite")
+    plain = isinstance(tree, exp.Select) and not any(
+        tree.args.get(part) for part in ("distinct", "group", "having", "limit", "offset")
+    )
+    if not plain or any(p.find(exp.AggFunc) for p in tree.expressions):
+        return sql
+    tree.set("order", None)
+    return tree.select("1", append=False).sql(dialect="sqlite")
+
+
 def run_page(db: Database, query: str, params: list[object], limit: int, offset: int) -> Page:
     """Run ``query`` with bound ``params`` and return rows ``offset .. offset+limit``."""
     sql = translate(query)
@@ -250,7 +268,7 @@ def run_page(db: Database, query: str, params: list[object], limit: int, offset:
         columns, rows = db.execute(
             f"SELECT * FROM ({sql}) LIMIT ? OFFSET ?", [*params, limit, offset]
         )
-        _, counted = db.execute(f"SELECT COUNT(*) FROM ({sql})", params)
+        _, counted = db.execute(f"SELECT COUNT(*) FROM ({_countable(sql)})", params)
     except sqlite3.Error as exc:
         raise _sqlite_error(exc) from exc
     names = [c.lower() for c in columns]
