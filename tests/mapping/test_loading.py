@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_connector.errors import ConfigFileError
+from ml_connector.errors import ConfigError, ConfigFileError
 from ml_connector.mapping import (
     MappingFileError,
     default_mapping,
@@ -44,6 +44,23 @@ def test_a_good_file_loads_with_defaults_filled_in() -> None:
     assert entity.key == "NetSuite_ID"
     assert loaded.mapping.phone_region == "US"
     assert entity.owned_fields() == {"NetSuite_ID", "Account_Name", "Phone"}
+
+
+def test_the_custom_columns_to_read_are_listed_per_type() -> None:
+    text = GOOD + (
+        "    Tier: {type: custom, source: custentity_tier}\n"
+        "    Note: {type: copy, source: custentity_note, fallback: [custentity_alt]}\n"
+        "vendor: {module: Vendors, fields: {}}\n"
+    )
+    assert parse_mapping(text, "m.yaml").mapping.custom_columns() == {
+        "customer": ("custentity_alt", "custentity_note", "custentity_tier"),
+        "vendor": (),
+    }
+
+
+def test_an_unmapped_type_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match=r"no 'vendor' section \(mapped: customer\)"):
+        parse_mapping(GOOD, "m.yaml").mapping.entity("vendor")
 
 
 def test_several_problems_are_reported_at_once_with_line_and_path() -> None:

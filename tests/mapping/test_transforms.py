@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ml_connector.mapping import (
+    RULE_TYPES,
     AwaitingDependency,
     Dependency,
     FieldIssue,
@@ -16,6 +17,7 @@ from ml_connector.mapping import (
     MappingFile,
     apply,
 )
+from ml_connector.mapping.transforms import TRANSFORMS
 from tests.mapping.helpers import map_one, resolver
 
 Case = tuple[dict[str, Any], dict[str, Any], Any]
@@ -33,6 +35,10 @@ def _failed(rule: dict[str, Any], row: dict[str, Any], **top: Any) -> FieldIssue
     [issue] = outcome.problems
     assert issue.field == "F"
     return issue
+
+
+def test_every_rule_type_has_a_transform() -> None:
+    assert set(TRANSFORMS) == set(RULE_TYPES)
 
 
 COPY = {"type": "copy", "source": "companyname", "fallback": ["altname", "entityid"]}

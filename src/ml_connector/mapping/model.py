@@ -93,6 +93,10 @@ class MappingFile(Strict):
         """The NetSuite record types this mapping syncs."""
         return tuple(name for name in SOURCE_TYPES if getattr(self, name) is not None)
 
+    def custom_columns(self) -> dict[str, tuple[str, ...]]:
+        """Per record type, the ``custentity_*`` columns the readers must select."""
+        return {t: self.entity(t).custom_columns() for t in self.source_types()}
+
     def entity(self, source_type: str) -> EntityMapping:
         """The section of ``source_type``; an unmapped type is a configuration error."""
         found = getattr(self, source_type, None) if source_type in SOURCE_TYPES else None
