@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,9 @@ def default_mapping_text() -> str:
     return resources.files(__package__).joinpath(DEFAULT_NAME).read_text(encoding="utf-8")
 
 
+@cache
 def default_mapping() -> MappingFile:
-    """The mapping that ships with the connector."""
+    """The mapping that ships with the connector (read once; it is frozen, so shared)."""
     return parse_mapping(default_mapping_text(), f"(built-in) {DEFAULT_NAME}").mapping
 
 
