@@ -257,8 +257,13 @@ def _countable(sql: str) -> str:
     )
     if not plain or any(p.find(exp.AggFunc) for p in tree.expressions):
         return sql
+    bound = len(list(tree.find_all(exp.Placeholder)))
     tree.set("order", None)
-    return tree.select("1", append=False).sql(dialect="sqlite")
+    counted = tree.select("1", append=False)
+    # A ``?`` in the dropped projection or ORDER BY would shift every later bound value.
+    if len(list(counted.find_all(exp.Placeholder))) != bound:
+        return sql
+    return counted.sql(dialect="sqlite")
 
 
 def run_page(db: Database, query: str, params: list[object], limit: int, offset: int) -> Page:
