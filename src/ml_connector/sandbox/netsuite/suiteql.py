@@ -252,10 +252,11 @@ def _countable(sql: str) -> str:
     aggregates, LIMIT, set operations) are counted as written.
     """
     tree = sqlglot.parse_one(sql, read="sqlite")
-    plain = isinstance(tree, exp.Select) and not any(
+    if not isinstance(tree, exp.Select) or any(
         tree.args.get(part) for part in ("distinct", "group", "having", "limit", "offset")
-    )
-    if not plain or any(p.find(exp.AggFunc) for p in tree.expressions):
+    ):
+        return sql
+    if any(p.find(exp.AggFunc) for p in tree.expressions):
         return sql
     bound = len(list(tree.find_all(exp.Placeholder)))
     tree.set("order", None)
@@ -263,7 +264,7 @@ def _countable(sql: str) -> str:
     # A ``?`` in the dropped projection or ORDER BY would shift every later bound value.
     if len(list(counted.find_all(exp.Placeholder))) != bound:
         return sql
-    return counted.sql(dialect="sqlite")
+    return str(counted.sql(dialect="sqlite"))
 
 
 def run_page(db: Database, query: str, params: list[object], limit: int, offset: int) -> Page:
