@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,3 +96,13 @@ async def test_each_retry_is_reported() -> None:
         Flaky(2), RetryPolicy(), sleep=Sleeps(), on_retry=lambda _e, n: seen.append(n)
     )
     assert seen == [1, 2]
+
+
+async def test_a_plain_function_returning_a_coroutine_is_awaited() -> None:
+    flaky = Flaky(failures=1)
+
+    def start() -> Coroutine[Any, Any, str]:
+        return flaky()
+
+    assert await call_with_retries(start, RetryPolicy(), sleep=Sleeps()) == "done"
+    assert flaky.calls == 2

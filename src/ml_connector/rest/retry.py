@@ -74,4 +74,9 @@ async def call_with_retries(
         before_sleep=before_sleep,
         reraise=True,
     )
-    return await retrying(operation)
+
+    async def attempt() -> T:
+        # a coroutine function, so tenacity awaits it whatever kind of callable ``operation`` is
+        return await operation()
+
+    return await retrying(attempt)

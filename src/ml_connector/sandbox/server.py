@@ -27,6 +27,9 @@ def bind_loopback(port: int = 0) -> socket.socket:
     """A listening TCP socket on 127.0.0.1 (``port`` 0 = any free port)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit this. Without it every response pays Nagle against the peer's
+    # delayed ACK: about 40 ms a request on loopback instead of about 2.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((LOOPBACK, port))
     sock.listen(128)
     sock.set_inheritable(True)

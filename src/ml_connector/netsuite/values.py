@@ -1,0 +1,52 @@
+"""SuiteQL answers as Python values.
+
+SuiteQL returns every value as a string (``"42"``, ``"T"``), omits NULL columns, and does not
+promise the casing of keys. Readers select dates with ``TO_CHAR(…, 'YYYY-MM-DD HH24:MI:SS')``
+because a bare datetime column comes back in the user's date format without its time; those
+strings are wall-clock times in the account's time zone, turned here into aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+__all__ = ["DATETIME_FORMAT", "SQL_DATETIME", "parse_row", "to_account_time"]
+
+SQL_DATETIME = "YYYY-MM-DD HH24:MI:SS"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _boolean(value: str) -> bool | str:
+    return {"T": True, "F": False}.get(value, value)
+
+
+def _datetime(value: str, zone: tzinfo) -> datetime | str:
+    try:
+        return datetime.strptime(value, DATETIME_FORMAT).replace(tzinfo=zone).astimezone(UTC)
+    except ValueError:
+        return value
+
+
+def parse_row(
+    item: Mapping[str, Any],
+    *,
+    booleans: Iterable[str],
+    datetimes: Iterable[str],
+    zone: tzinfo = UTC,
+) -> dict[str, Any]:
+    """Lower-case keys, drop ``links``, turn the named columns into bools and datetimes."""
+    row = {str(k).lower(): v for k, v in item.items() if str(k).lower() != "links"}
+    for name in booleans:
+        if isinstance(row.get(name), str):
+            row[name] = _boolean(row[name])
+    for name in datetimes:
+        if isinstance(row.get(name), str):
+            row[name] = _datetime(row[name], zone)
+    return row
+
+
+def to_account_time(moment: datetime, zone: tzinfo) -> str:
+    """An aware datetime as the account-local text TO_DATE expects."""
+    return moment.astimezone(zone).strftime(DATETIME_FORMAT)
