@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 
 import httpx
@@ -35,7 +35,7 @@ class Control:
         async with httpx.AsyncClient() as http:
             return await http.post(self.url + path, json=body or {})
 
-    async def patch_many(self, paths: list[str], body: dict[str, object]) -> list[int]:
+    async def patch_many(self, paths: list[str], body: Mapping[str, object]) -> list[int]:
         async with httpx.AsyncClient() as http:
             return [(await http.patch(self.url + path, json=body)).status_code for path in paths]
 
