@@ -6,7 +6,7 @@ record-level failure naming the mapped fields at fault, or a wait for a dependen
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ml_connector.mapping import (
@@ -38,6 +38,7 @@ def _links(ns_type: str, ns_id: str) -> str | None:
     return f"z{ns_id}" if len(ns_id) % 2 else None
 
 
+@settings(max_examples=300, database=None, deadline=None)  # no timing on a shared machine
 @given(rows())
 def test_apply_answers_every_row_with_an_outcome(case: tuple[str, dict[str, object]]) -> None:
     source_type, row = case
@@ -72,6 +73,7 @@ RULES = [
 ]
 
 
+@settings(max_examples=300, database=None, deadline=None)
 @given(st.sampled_from(RULES), st.text())
 def test_every_transform_maps_or_names_the_field(rule: dict[str, object], text: str) -> None:
     row = {"companyname": text, "billcountry": text, "custentity_x": text}
