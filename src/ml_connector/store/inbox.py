@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Insert, insert, select
+from sqlalchemy import Connection, Engine, Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ml_connector.store.tables import inbox
 
-__all__ = ["InboxRow", "enqueue", "pending"]
+__all__ = ["InboxRow", "NewEvent", "enqueue", "enqueue_many", "pending"]
 
 PENDING = "pending"
 
@@ -106,3 +106,45 @@ def pending(engine: Engine, connection_id: int, limit: int = 100) -> list[InboxR
 def _row(row: dict[str, Any]) -> InboxRow:
     names = InboxRow.__dataclass_fields__
     return InboxRow(**{name: value for name, value in row.items() if name in names})
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to enqueue alongside others in the caller's transaction."""
+
+    idempotency_key: str
+    record_type: str
+    record_id: str
+    payload: dict[str, Any] | None = None
+
+
+def enqueue_many(
+    conn: Connection,
+    connection_id: int,
+    *,
+    source: str,
+    events: list[NewEvent],
+    received_at: datetime,
+) -> int:
+    """Add events inside the caller's transaction (with the cursor that covers them); new count.
+
+    Repeats of keys already present are skipped, so a page read twice (an overlap window, a
+    resumed backfill) adds nothing the second time.
+    """
+    if not events:
+        return 0
+    rows = [
+        {
+            "connection_id": connection_id,
+            "source": source,
+            "idempotency_key": event.idempotency_key,
+            "record_type": event.record_type,
+            "record_id": event.record_id,
+            "payload": event.payload,
+            "status": PENDING,
+            "received_at": received_at,
+        }
+        for event in events
+    ]
+    statement = _insert_ignoring_duplicates(conn.dialect.name).returning(inbox.c.id)
+    return len(conn.execute(statement, rows).all())
