@@ -14,7 +14,7 @@ from ml_connector.sandbox.zoho.ids import IdMint
 from ml_connector.sandbox.zoho.modules import standard_modules
 from tests.mapping.zoho_fields import Meta, accounts, field, key
 
-NAME = {"type": "copy", "source": "companyname"}
+NAME = {"type": "copy", "source": "companyname", "required": True}
 
 
 def _check(fields: dict[str, Any], metadata: list[Meta]) -> list[tuple[str, str, str]]:
@@ -122,6 +122,17 @@ def test_text_copied_into_a_picklist_is_a_warning() -> None:
             "warning",
             "customer.fields.X",
             "values come from NetSuite and are not checked against the picklist",
+        )
+    ]
+
+
+def test_a_mandatory_field_that_may_come_out_empty_is_a_warning() -> None:
+    fields = {"Account_Name": {"type": "copy", "source": "companyname", "required": False}}
+    assert _check(fields, accounts()) == [
+        (
+            "warning",
+            "customer.fields.Account_Name",
+            "Zoho requires this field; say required: true to catch empty values",
         )
     ]
 

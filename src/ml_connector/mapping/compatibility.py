@@ -120,6 +120,8 @@ class _EntityCheck:
         return f"{self.entity.module} has no field {name}{hint}"
 
     def _values(self, rule: Rule, meta: FieldMeta) -> Iterator[tuple[Any, str]]:
+        if meta.get("system_mandatory") and _passes_text(rule) and not rule.required:
+            yield "warning", "Zoho requires this field; say required: true to catch empty values"
         if isinstance(rule, LookupRule):
             yield from self._lookup(rule, meta)
         elif meta.get("data_type") == "picklist":
