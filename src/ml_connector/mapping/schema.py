@@ -21,7 +21,7 @@ SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 def mapping_schema() -> dict[str, Any]:
     """The schema of a mapping file, as pydantic generates it from the models."""
     schema = MappingFile.model_json_schema()
-    return {"$schema": SCHEMA_DRAFT, "title": "ml-connector mapping file", **schema}
+    return {**schema, "$schema": SCHEMA_DRAFT, "title": "ml-connector mapping file"}
 
 
 def mapping_schema_text() -> str:
