@@ -16,6 +16,7 @@ from ml_connector.cli.mapping import mapping_app
 from ml_connector.cli.runtime import Runtime
 from ml_connector.connections import add_from_file
 from ml_connector.errors import ConnectorError
+from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
 from ml_connector.sandbox.zoho import ZohoSimulator
 from ml_connector.settings import load_settings
@@ -108,6 +109,37 @@ def connection(home: Path, tmp_path: Path, zoho: ServedZoho) -> Iterator[Runtime
     path = tmp_path / "acme.json"
     zoho_side = zoho.simulator.credentials(zoho.base_url)
     path.write_text(json.dumps({"netsuite": NETSUITE, "zoho": zoho_side}))
+    runtime = Runtime(load_settings())
+    add_from_file(runtime.engine, runtime.keyring, "acme", path)
+    yield runtime
+    runtime.engine.dispose()
+
+
+@dataclass(frozen=True)
+class ServedNetSuite:
+    simulator: NetSuiteSimulator
+    base_url: str
+
+
+@pytest.fixture
+def netsuite() -> Iterator[ServedNetSuite]:
+    """A NetSuite simulator with a few seeded records, served on loopback."""
+    simulator = NetSuiteSimulator(records=40, seed=3)
+    with serving(simulator.app) as served:
+        yield ServedNetSuite(simulator, served.base_url)
+
+
+@pytest.fixture
+def both(
+    home: Path, tmp_path: Path, zoho: ServedZoho, netsuite: ServedNetSuite
+) -> Iterator[Runtime]:
+    """A connection ``acme`` to both simulators; yields the store's runtime."""
+    path = tmp_path / "acme.json"
+    document = {
+        "netsuite": netsuite.simulator.credentials(netsuite.base_url),
+        "zoho": zoho.simulator.credentials(zoho.base_url),
+    }
+    path.write_text(json.dumps(document))
     runtime = Runtime(load_settings())
     add_from_file(runtime.engine, runtime.keyring, "acme", path)
     yield runtime

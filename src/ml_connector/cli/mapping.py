@@ -7,29 +7,41 @@ turn into links, and exits 1 when there is an error, so scripts can gate a deplo
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import typer
+from sqlalchemy import Engine, select
 
 from ml_connector.auth.session import open_side
-from ml_connector.cli.output import print_json
+from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
 from ml_connector.errors import ConfigError, ConnectorError
 from ml_connector.mapping import (
     SCHEMA_NAME,
+    SOURCE_TYPES,
+    FieldLine,
     LoadedMapping,
     Located,
+    MappedRecord,
+    MappingFailure,
+    MappingFile,
     MappingFileError,
+    Outcome,
     check_against_fields,
     default_mapping_text,
+    explain,
     load_mapping,
     mapping_schema_text,
     parse_mapping,
 )
+from ml_connector.netsuite import RecordReader, SuiteQL
 from ml_connector.rest import raise_for_verdict
+from ml_connector.store.connections import get_connection
+from ml_connector.store.tables import links
 
 __all__ = ["mapping_app"]
 
@@ -145,4 +157,109 @@ def _as_json(
         "problems": [
             {"severity": s, "line": p.line, "path": p.path, "message": p.message} for s, p in found
         ],
+    }
+
+
+@mapping_app.command("preview")
+def preview_command(
+    ctx: typer.Context,
+    connection: str = typer.Argument(help="connection name"),
+    source_type: str = typer.Argument(metavar="TYPE", help="customer, vendor or contact"),
+    record_id: str = typer.Argument(metavar="ID", help="the NetSuite internal id"),
+    *,
+    mapping_file: Path | None = typer.Option(
+        None, "--mapping", help="mapping file; default: the built-in one"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Show, field by field, the Zoho payload one NetSuite record becomes; nothing is written."""
+    runtime: Runtime = ctx.obj
+    mapping = _mapping(mapping_file)
+    if source_type not in SOURCE_TYPES:
+        valid = ", ".join(SOURCE_TYPES)
+        raise ConfigError(f"unknown record type {source_type!r} (valid: {valid})")
+    mapping.entity(source_type)
+    row = asyncio.run(_fetch_row(runtime, connection, mapping, source_type, record_id))
+    resolve = _Links(runtime.engine, get_connection(runtime.engine, connection).id)
+    outcome, lines = explain(mapping, source_type, row, resolve)
+    if as_json:
+        print_json(_preview_json(outcome, lines))
+    else:
+        _print_preview(outcome, lines)
+
+
+def _mapping(path: Path | None) -> MappingFile:
+    return (load_mapping(path) if path else parse_mapping(default_mapping_text(), BUILT_IN)).mapping
+
+
+async def _fetch_row(
+    runtime: Runtime, name: str, mapping: MappingFile, source_type: str, record_id: str
+) -> dict[str, Any]:
+    options = runtime.session_options()
+    async with open_side(runtime.engine, runtime.keyring, name, "netsuite", options) as side:
+        reader = RecordReader(SuiteQL(side.client), custom_fields=mapping.custom_columns())
+        rows = await reader.by_ids(source_type, [record_id])
+    if not rows:
+        raise ConfigError(f"NetSuite has no {source_type} with internal id {record_id!r}")
+    return rows[0]
+
+
+class _Links:
+    """Zoho ids of records this connection has already written, from the links table."""
+
+    def __init__(self, engine: Engine, connection_id: int) -> None:
+        self.engine, self.connection_id = engine, connection_id
+
+    def __call__(self, ns_type: str, ns_id: str) -> str | None:
+        query = select(links.c.zoho_id).where(
+            links.c.connection_id == self.connection_id,
+            links.c.ns_type == ns_type,
+            links.c.ns_id == ns_id,
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar_one_or_none()
+        return None if found is None else str(found)
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _print_preview(outcome: Outcome, lines: list[FieldLine]) -> None:
+    rows = [[line.field, _read(line), _becomes(line)] for line in lines]
+    print_table("Preview", ["Zoho field", "from NetSuite", "becomes"], rows)
+    typer.echo(_verdict(outcome))
+
+
+def _read(line: FieldLine) -> str:
+    found = [
+        f"{column}={_shown(value)}" for column, value in line.read.items() if value is not None
+    ]
+    return ", ".join(found) or ("(constant)" if line.rule == "constant" else "(empty)")
+
+
+_STATUS_WORDS = {"omitted": "left out", "failed": "FAILS", "waiting": "waits"}
+
+
+def _becomes(line: FieldLine) -> str:
+    if line.status in _STATUS_WORDS:
+        return f"{_STATUS_WORDS[line.status]}: {line.note}"
+    return "null" if line.status == "empty" else _shown(line.value)
+
+
+def _verdict(outcome: Outcome) -> str:
+    if isinstance(outcome, MappedRecord):
+        return f"maps to {outcome.module} (mapping version {outcome.version}); nothing was written"
+    if isinstance(outcome, MappingFailure):
+        return f"would fail: {', '.join(p.field for p in outcome.problems)}; nothing was written"
+    waits = ", ".join(f"{n.ns_type} {n.ns_id}" for n in outcome.needs)
+    return f"waits for {waits} to reach Zoho first; nothing was written"
+
+
+def _preview_json(outcome: Outcome, lines: list[FieldLine]) -> dict[str, Any]:
+    return {
+        "outcome": type(outcome).__name__,
+        "version": outcome.version,
+        "payload": outcome.payload if isinstance(outcome, MappedRecord) else None,
+        "fields": [line.__dict__ for line in lines],
     }
