@@ -7,6 +7,7 @@ import sys
 import typer
 
 from ml_connector.cli.auth import auth_app
+from ml_connector.cli.backfill import backfill_command
 from ml_connector.cli.connection import connection_app
 from ml_connector.cli.db import db_app
 from ml_connector.cli.keys import keys_app
@@ -29,6 +30,7 @@ app.add_typer(auth_app, name="auth")
 app.add_typer(connection_app, name="connection")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.command("backfill")(backfill_command)
 app.command("ping")(ping_command)
 app.command("sandbox")(sandbox_command)
 

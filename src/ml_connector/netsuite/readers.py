@@ -14,7 +14,7 @@ from typing import Any
 
 from ml_connector.netsuite.queries import BOOLEANS, DATETIMES, MAX_IN, RecordQuery, record_query
 from ml_connector.netsuite.suiteql import MAX_PAGE, SuiteQL
-from ml_connector.netsuite.values import parse_row, to_account_time
+from ml_connector.netsuite.values import SQL_DATETIME, parse_row, to_account_time
 
 __all__ = ["RecordReader", "Row"]
 
@@ -44,6 +44,21 @@ class RecordReader:
             parse_row(item, booleans=BOOLEANS, datetimes=DATETIMES, zone=self._zone)
             for item in items
         ]
+
+    async def count(self, record_type: str, since: datetime | None = None) -> int:
+        """How many records of a type there are (changed since ``since``), for progress bars."""
+        table = self.query(record_type).record_type
+        if since is None:
+            page = await self._suiteql.page(f"SELECT COUNT(*) AS n FROM {table}")  # noqa: S608
+        else:
+            stamp = to_account_time(since, self._zone)
+            page = await self._suiteql.page(
+                f"SELECT COUNT(*) AS n FROM {table} "  # noqa: S608 - a checked record type
+                f"WHERE lastmodifieddate >= TO_DATE(?, '{SQL_DATETIME}')",
+                [stamp],
+            )
+        first = {str(k).lower(): v for k, v in page.items[0].items()} if page.items else {}
+        return int(first.get("n", 0))
 
     async def by_ids(self, record_type: str, ids: Sequence[str]) -> list[Row]:
         """The rows with these ids (missing ids are simply absent), in chunks of 1000."""
