@@ -13,8 +13,9 @@ Database calls are synchronous SQLAlchemy, so they run in the thread pool, never
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -22,34 +23,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ml_connector.errors import ConfigError, NotFoundError
 from ml_connector.netsuite.events import (
     SOURCE,
     ChangeEvent,
     EventRejectedError,
-    parse_secrets,
     same_account,
     verify,
 )
-from ml_connector.store.connections import get_connection, open_credentials
 from ml_connector.store.inbox import enqueue
 from ml_connector.store.keyring import Keyring
 from ml_connector.web.bodies import read_body
 from ml_connector.web.options import WebOptions
 from ml_connector.web.peers import client_address, within
+from ml_connector.web.targets import Targets
 
 __all__ = ["NetSuiteHook"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _Target:
-    """What a delivery is checked against: the connection, its account and its HMAC keys."""
-
-    connection_id: int
-    account: str | None
-    keys: tuple[bytes, ...]
 
 
 class NetSuiteHook:
@@ -59,9 +49,13 @@ class NetSuiteHook:
         self, engine: Engine, keyring: Keyring, clock: Callable[[], float], options: WebOptions
     ) -> None:
         self._engine = engine
-        self._keyring = keyring
         self._clock = clock
         self._options = options
+        self._targets = Targets(engine, keyring, clock, options.connection_cache_seconds)
+        # SQLite has one writer: queueing threads on a lock beats them polling the busy handler.
+        self._writing: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     async def receive(self, request: Request) -> Response:
         """Verify, store and acknowledge one delivery, or refuse it with a reason."""
@@ -78,19 +72,29 @@ class NetSuiteHook:
     async def _receive(self, request: Request, name: str) -> Response:
         self._check_source(request)
         body = await read_body(request, self._options.max_body_bytes)
-        target = await run_in_threadpool(self._target, name)
-        now = self._clock()
-        event = verify(request.headers, body, target.keys, now, self._options.timestamp_tolerance)
-        if event.from_own_writes:
+        # One trip to the thread pool does the lookup, the check and the commit.
+        event, stored = await run_in_threadpool(self._accept, name, request.headers, body)
+        if stored is None:
             return _answer(200, "ignored", event)
-        if target.account and not same_account(event.account, target.account):
-            raise EventRejectedError(400, "event is for another NetSuite account")
-        stored = await run_in_threadpool(self._store, target.connection_id, event, now)
         logger.info(
             "netsuite event received",
             extra={"connection": name, "event_id": event.event_id, "new": stored},
         )
         return _answer(202, "queued", event) if stored else _answer(200, "duplicate", event)
+
+    def _accept(
+        self, name: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[ChangeEvent, bool | None]:
+        """The verified event and whether it was new (None: ours, acknowledged, not stored)."""
+        target = self._targets.get(name)
+        now = self._clock()
+        event = verify(headers, body, target.keys, now, self._options.timestamp_tolerance)
+        if event.from_own_writes:
+            return event, None
+        if target.account and not same_account(event.account, target.account):
+            raise EventRejectedError(400, "event is for another NetSuite account")
+        with self._writing:
+            return event, self._store(target.connection_id, event, now)
 
     def _check_source(self, request: Request) -> None:
         allowlist = self._options.allowlist
@@ -101,24 +105,6 @@ class NetSuiteHook:
         address = client_address(peer, forwarded, self._options.trusted_proxies)
         if address is None or not within(address, allowlist):
             raise EventRejectedError(403, "source address is not in the allowlist")
-
-    def _target(self, name: str) -> _Target:
-        try:
-            connection = get_connection(self._engine, name)
-        except NotFoundError:
-            raise EventRejectedError(404, "no such connection") from None
-        secret = open_credentials(self._engine, self._keyring, name, "netsuite").get(
-            "webhook_secret"
-        )
-        if not secret:
-            raise EventRejectedError(403, "this connection has no webhook secret set")
-        try:
-            keys = parse_secrets(secret)
-        except ConfigError as exc:
-            logger.error("unusable webhook secret", extra={"connection": name, "problem": exc})
-            raise EventRejectedError(503, "this connection's webhook secret is unusable") from None
-        account = connection.config.get("netsuite", {}).get("account_id")
-        return _Target(connection.id, account, keys)
 
     def _store(self, connection_id: int, event: ChangeEvent, now: float) -> bool:
         return enqueue(
