@@ -23,13 +23,18 @@ RECORD = "/services/rest/record/v1/customer"
 _HOP_BY_HOP = {"host", "connection", "content-length", "transfer-encoding"}
 
 
-def _proxy(upstream: str, *, forwarded: bool) -> Starlette:
+FORWARDED = {"x-forwarded-proto": "https", "x-forwarded-host": EXTERNAL_HOST}
+# How nginx is usually set up (proxy_set_header Host $host): the client's Host is kept, and
+# the client's own address goes in X-Forwarded-For, which uvicorn then reports as the peer.
+HOST_KEPT = {"host": EXTERNAL_HOST, "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7"}
+
+
+def _proxy(upstream: str, *, forwarded: dict[str, str] | None = None) -> Starlette:
     """A tiny reverse proxy: what nginx or Caddy does after terminating TLS for the client."""
 
     async def forward(request: Request) -> Response:
         headers = {k: v for k, v in request.headers.items() if k not in _HOP_BY_HOP}
-        if forwarded:
-            headers |= {"x-forwarded-proto": "https", "x-forwarded-host": EXTERNAL_HOST}
+        headers |= forwarded or {}
         async with httpx.AsyncClient(base_url=upstream) as http:
             answer = await http.request(
                 request.method,
@@ -62,14 +67,18 @@ async def _some_customer(simulator: NetSuiteSimulator) -> str:
 
 @pytest.mark.parametrize(
     ("forwarded", "status"),
-    [(True, 200), (False, 401)],
-    ids=["proxy sends X-Forwarded-*", "proxy hides the external URL"],
+    [(FORWARDED, 200), (HOST_KEPT, 200), (None, 401)],
+    ids=[
+        "proxy sends X-Forwarded-Proto and -Host",
+        "proxy keeps Host and names the remote client",
+        "proxy hides the external URL",
+    ],
 )
 async def test_tba_signed_for_the_external_https_url_passes_through_a_loopback_proxy(
     simulator: NetSuiteSimulator,
     upstream: ServedApp,
     creds: dict[str, str],
-    forwarded: bool,
+    forwarded: dict[str, str] | None,
     status: int,
 ) -> None:
     key = await _some_customer(simulator)
@@ -94,7 +103,7 @@ async def test_bearer_calls_through_the_proxy_get_links_to_the_external_host(
 ) -> None:
     key = await _some_customer(simulator)
 
-    with serving(_proxy(upstream.base_url, forwarded=True)) as proxy:
+    with serving(_proxy(upstream.base_url, forwarded=FORWARDED)) as proxy:
         async with httpx.AsyncClient(base_url=proxy.base_url) as http:
             headers = await authed(http, creds)
             record = await http.get(f"{RECORD}/{key}", headers=headers)

@@ -9,8 +9,11 @@ else the ``Host`` the proxy passed on) back into the request before anything rea
 
 Forwarded headers are believed only from a loopback peer: anyone can send them, and a simulator
 reachable from elsewhere must not let a remote caller choose the URL its signature is checked
-against. (uvicorn applies ``X-Forwarded-Proto``/``-For`` itself for ``127.0.0.1`` peers; doing it
-here too keeps the rule the same under any server, or none, as with ``httpx.ASGITransport``.)
+against. uvicorn applies ``X-Forwarded-Proto``/``-For`` itself for ``127.0.0.1`` peers; doing it
+here too keeps the rule the same under any server, or none, as with ``httpx.ASGITransport``.
+One consequence: a proxy that names a remote client in ``X-Forwarded-For`` makes uvicorn report
+that client as the peer, so its ``X-Forwarded-Host`` is not believed; such a proxy should keep
+the client's ``Host`` (nginx's ``proxy_set_header Host $host``), which is then used as sent.
 """
 
 from __future__ import annotations
