@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -237,3 +238,23 @@ async def test_health_is_minimal_and_needs_nothing(client: httpx.AsyncClient) ->
     response = await client.get("/healthz")
 
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_logs_tell_what_happened_without_any_secret(
+    client: httpx.AsyncClient, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.add("broken", {"webhook_secret": "whsec_plain-text-secret"})
+    body = event_body()
+    caplog.set_level(logging.DEBUG)
+
+    await client.post(HOOK, content=body, headers=signed(body))
+    await client.post(HOOK, content=body, headers=signed(body, secret=new_secret()))
+    await client.post("/hooks/netsuite/broken", content=body, headers=signed(body))
+
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "netsuite event received" in logged
+    assert "no webhook-signature matches" in logged
+    assert "unusable webhook secret" in logged
+    for secret in (SECRET.removeprefix("whsec_"), "plain-text-secret"):
+        assert secret not in logged
+    assert signed(body)["webhook-signature"] not in logged

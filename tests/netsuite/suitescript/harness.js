@@ -86,7 +86,12 @@ const runtime = {
         REST_WEBSERVICES: 'RESTWEBSERVICES', CSV_IMPORT: 'CSVIMPORT', SCHEDULED: 'SCHEDULED',
         SUITELET: 'SUITELET', RESTLET: 'RESTLET', MAP_REDUCE: 'MAPREDUCE', USEREVENT: 'USEREVENT',
     },
-    getCurrentUser: () => ({ id: run.userId || 7, role: run.role === undefined ? 3 : run.role }),
+    getCurrentUser: () => {
+        if (run.noUser) {
+            throw nsError('SSS_MISSING_REQD_ARGUMENT', 'no current user in this context');
+        }
+        return { id: run.userId || 7, role: run.role === undefined ? 3 : run.role };
+    },
 };
 
 const logger = (level) => (options) => logs.push({ level: level, title: String(options.title), details: String(options.details) });

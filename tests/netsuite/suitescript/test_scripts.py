@@ -170,3 +170,13 @@ def test_a_failure_is_logged_and_never_breaks_the_save(
 
     assert run.threw is None
     assert any(logged in line for line in run.errors())
+
+
+def test_a_subscriber_without_a_current_user_still_reports_when_no_roles_are_skipped(
+    scripts: Scripts,
+) -> None:
+    runtime = {"executionContext": "USERINTERFACE", "accountId": ACCOUNT, "noUser": True}
+
+    run = scripts.run(UPDATED, "handle", _subscribed(), runtime=runtime)
+
+    assert len(_only_post(run)["body"]) > 0

@@ -14,10 +14,17 @@ define(['N/https', 'N/crypto', 'N/crypto/random', 'N/encode', 'N/runtime', 'N/lo
     (https, crypto, random, encode, runtime, log, config) => {
         const RECORD_TYPES = ['customer', 'vendor', 'contact'];
 
-        /** Saves made by our own integration are not reported: reporting them would echo. */
+        /**
+         * Saves made by our own integration are not reported: reporting them would echo. The
+         * user is only asked for when roles are configured, since an Event Subscriber may run
+         * without one.
+         */
         const fromOwnIntegration = () => {
             if (runtime.executionContext === runtime.ContextType.REST_WEBSERVICES) {
                 return true;
+            }
+            if (config.skipRoles.length === 0) {
+                return false;
             }
             const role = String(runtime.getCurrentUser().role);
             return config.skipRoles.map(String).indexOf(role) !== -1;
