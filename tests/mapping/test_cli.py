@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from pathlib import Path
 
 from ml_connector.auth.session import open_side
 from ml_connector.cli.runtime import Runtime
+from ml_connector.connections import add_from_file
 from ml_connector.mapping import default_mapping_text, mapping_schema
-from tests.mapping.conftest import Run
+from ml_connector.settings import load_settings
+from tests.mapping.conftest import NETSUITE, Run
 
 BROKEN = """\
 customer:
@@ -127,3 +130,21 @@ def test_against_an_unknown_connection_is_one_clear_error(run: Run) -> None:
     result = run("mapping", "validate", "--against-zoho", "nope")
     assert result.code == 1
     assert "no connection named 'nope'" in result.err
+
+
+def test_against_an_unreachable_zoho_is_one_clear_error(
+    run: Run, tmp_path: Path, home: Path
+) -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    zoho = {"accounts_url": dead, "api_domain": dead, "client_id": "1000.X"}
+    zoho |= {"client_secret": "s-0123456789", "refresh_token": "1000.r-0123456789"}
+    path = tmp_path / "dead.json"
+    path.write_text(json.dumps({"netsuite": NETSUITE, "zoho": zoho}))
+    runtime = Runtime(load_settings())
+    add_from_file(runtime.engine, runtime.keyring, "dead", path)
+    runtime.engine.dispose()
+    result = run("mapping", "validate", "--against-zoho", "dead")
+    assert result.code == 1
+    assert "cannot reach Zoho: ConnectError" in result.err

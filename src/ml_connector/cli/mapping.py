@@ -1,14 +1,17 @@
-"""``ml-connector mapping``: write a mapping to edit, check it (also against Zoho), see its schema.
+"""``ml-connector mapping``: write a mapping to edit, check it, preview it, print its schema.
 
 ``validate`` lists every problem as ``file:line: path: message``, the form editors and terminals
 turn into links, and exits 1 when there is an error, so scripts can gate a deploy on it.
+``preview`` reads one record from NetSuite and writes nothing anywhere, so it is safe to run
+against a live connection while a mapping is being edited.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +89,7 @@ def validate_command(
     """Check a mapping file; with --against-zoho, also against the org's live field metadata."""
     source = str(file) if file else BUILT_IN
     try:
-        loaded = load_mapping(file) if file else parse_mapping(default_mapping_text(), BUILT_IN)
+        loaded = _load(file)
     except MappingFileError as exc:
         _report(source, None, [("error", p) for p in exc.located], as_json)
         raise typer.Exit(1) from None
@@ -98,7 +101,8 @@ def validate_command(
 
 def _zoho_findings(runtime: Runtime, name: str, loaded: LoadedMapping) -> list[tuple[str, Located]]:
     modules = [loaded.mapping.entity(t).module for t in loaded.mapping.source_types()]
-    metadata = asyncio.run(_fetch_fields(runtime, name, modules))
+    with _reaching("Zoho"):
+        metadata = asyncio.run(_fetch_fields(runtime, name, modules))
     return [
         (f.severity, loaded.document.locate(f.path, f.message))
         for f in check_against_fields(loaded.mapping, metadata)
@@ -112,15 +116,21 @@ async def _fetch_fields(runtime: Runtime, name: str, modules: Sequence[str]) -> 
 
 
 async def _module_fields(client: httpx.AsyncClient, module: str) -> list[dict[str, Any]]:
-    try:
-        response = await client.get(FIELDS_PATH, params={"module": module})
-    except httpx.TransportError as exc:
-        raise ConnectorError(
-            f"cannot reach Zoho: {type(exc).__name__}",
-            hint="check the connection's zoho.api_domain and the network",
-        ) from None
+    response = await client.get(FIELDS_PATH, params={"module": module})
     raise_for_verdict(response, system="Zoho")
     return list(response.json().get("fields", []))
+
+
+@contextlib.contextmanager
+def _reaching(system: str) -> Iterator[None]:
+    """A network failure as one line with a hint, not a traceback."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise ConnectorError(
+            f"cannot reach {system}: {type(exc).__name__}",
+            hint="check the connection's base URL or data centre, and the network",
+        ) from None
 
 
 def _report(
@@ -174,12 +184,13 @@ def preview_command(
 ) -> None:
     """Show, field by field, the Zoho payload one NetSuite record becomes; nothing is written."""
     runtime: Runtime = ctx.obj
-    mapping = _mapping(mapping_file)
+    mapping = _load(mapping_file).mapping
     if source_type not in SOURCE_TYPES:
         valid = ", ".join(SOURCE_TYPES)
         raise ConfigError(f"unknown record type {source_type!r} (valid: {valid})")
     mapping.entity(source_type)
-    row = asyncio.run(_fetch_row(runtime, connection, mapping, source_type, record_id))
+    with _reaching("NetSuite"):
+        row = asyncio.run(_fetch_row(runtime, connection, mapping, source_type, record_id))
     resolve = _Links(runtime.engine, get_connection(runtime.engine, connection).id)
     outcome, lines = explain(mapping, source_type, row, resolve)
     if as_json:
@@ -188,8 +199,8 @@ def preview_command(
         _print_preview(outcome, lines)
 
 
-def _mapping(path: Path | None) -> MappingFile:
-    return (load_mapping(path) if path else parse_mapping(default_mapping_text(), BUILT_IN)).mapping
+def _load(path: Path | None) -> LoadedMapping:
+    return load_mapping(path) if path else parse_mapping(default_mapping_text(), BUILT_IN)
 
 
 async def _fetch_row(
