@@ -108,12 +108,14 @@ async def test_bearer_calls_through_the_proxy_get_links_to_the_external_host(
             headers = await authed(http, creds)
             record = await http.get(f"{RECORD}/{key}", headers=headers)
             page = await http.get(RECORD, params={"limit": 5}, headers=headers)
+            created = await http.post(RECORD, json={"companyName": "Via proxy"}, headers=headers)
 
     body = page.json()
     hrefs = [link["href"] for link in body["links"]] + [
         i["links"][0]["href"] for i in body["items"]
     ]
     assert record.json()["links"] == [{"rel": "self", "href": f"{EXTERNAL}{RECORD}/{key}"}]
+    assert created.headers["location"].startswith(f"{EXTERNAL}{RECORD}/")
     assert {link["rel"] for link in body["links"]} == {"next", "last", "self"}
     assert all(href.startswith(f"{EXTERNAL}{RECORD}") for href in hrefs)
 
