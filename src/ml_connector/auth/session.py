@@ -49,6 +49,7 @@ class SessionOptions:
     timeouts: Timeouts = field(default_factory=Timeouts)
     clock: Callable[[], float] = time.time
     remember: Callable[[str], None] = lambda _value: None
+    refresh_margin: float = 300.0
     transport: httpx.AsyncBaseTransport | None = None
 
 
@@ -91,6 +92,7 @@ class SessionBuilder:
             self.keyring,
             slot,
             mint,
+            margin=self.options.refresh_margin,
             clock=self.options.clock,
             remember=self.options.remember,
         )
