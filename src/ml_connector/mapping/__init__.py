@@ -24,6 +24,7 @@ from ml_connector.mapping.outcome import (
     MappingFailure,
     Outcome,
 )
+from ml_connector.mapping.ownership import ZohoEdit, reassertion, zoho_edits
 from ml_connector.mapping.rules import RULE_TYPES, Rule
 from ml_connector.mapping.schema import SCHEMA_NAME, mapping_schema, mapping_schema_text
 from ml_connector.mapping.transforms import Lookups, Row
@@ -49,6 +50,7 @@ __all__ = [
     "Outcome",
     "Row",
     "Rule",
+    "ZohoEdit",
     "apply",
     "check_against_fields",
     "default_mapping",
@@ -58,4 +60,6 @@ __all__ = [
     "mapping_schema",
     "mapping_schema_text",
     "parse_mapping",
+    "reassertion",
+    "zoho_edits",
 ]
