@@ -11,8 +11,10 @@ The filter runs through N/query, so date literals are in the account's date form
 This account's preferences are pinned: date format ``MM/DD/YYYY``, time format ``h:mm a``, time
 zone UTC. So ``"1/5/2026"``, ``"01/05/2026 9:30 pm"`` and ``"1/5/2026 9:30:15 am"`` parse, and
 ``"2026-01-05"`` or a 24-hour ``"1/5/2026 21:30"`` do not. The refusal's wording is not in
-Oracle's pages; it is the one integrations quote from real accounts ("Parse of date/time … failed
-with date format … in time zone …", matched on by Airbyte's NetSuite source).
+Oracle's pages; it is what real accounts answer as integrations quote it ("Search error occurred:
+Parse of date/time "2022-12-31" failed with date format "dd/MM/yy" in time zone
+America/Los_Angeles", https://github.com/airbytehq/airbyte/issues/21965), and what Airbyte's
+NetSuite source matches on to try its next date format. (Older accounts said "Unparseable date".)
 
 Dates name a day, date-times an instant. ``AFTER "d"`` on a date counts from the start of ``d``
 (so ``AFTER d1 AND BEFORE d2`` windows tile with no gap and no overlap, the way incremental
@@ -30,6 +32,9 @@ from ml_connector.sandbox.netsuite.record_fields import Field, RecordType
 
 __all__ = ["Clause", "FilterError", "compile_filter"]
 
+# The generic refusal integrations report for a q NetSuite cannot parse; the "Detailed
+# unprocessed description follows." prefix is the one in reference §2's real 400. What follows
+# it for unknown fields and operators is this simulator's wording: no source quotes NetSuite's.
 SYNTAX = "Invalid search query. Provide a valid search query."
 _DETAILED = "Invalid search query. Detailed unprocessed description follows. Search error occurred:"
 _TOKEN = re.compile(r'\s*(?:("[^"]*")|([()\[\],])|([^\s()\[\],"]+))')
