@@ -11,6 +11,7 @@ from ml_connector.cli.backfill import backfill_command
 from ml_connector.cli.connection import connection_app
 from ml_connector.cli.db import db_app
 from ml_connector.cli.keys import keys_app
+from ml_connector.cli.mapping import mapping_app
 from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
@@ -30,6 +31,7 @@ app.add_typer(auth_app, name="auth")
 app.add_typer(connection_app, name="connection")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(mapping_app, name="mapping")
 app.command("backfill")(backfill_command)
 app.command("ping")(ping_command)
 app.command("sandbox")(sandbox_command)
