@@ -7,6 +7,15 @@ next poll. Every refusal is a 4xx with a JSON reason and changes nothing. A repe
 (``REST_WEBSERVICES``) are acknowledged and not stored: the scripts already skip them, so one
 arriving means an old script or a replay, and queuing it would only echo our own write.
 
+Answers (JSON)::
+
+    202 {"status": "queued", "event_id": …}       stored now
+    200 {"status": "duplicate", "event_id": …}    stored before, nothing new
+    200 {"status": "ignored", "event_id": …}      our own write, nothing stored
+    4xx {"status": "rejected", "reason": …}       400 malformed, 401 signature or timestamp,
+                                                   403 source or no secret, 404 connection,
+                                                   413 body too large
+
 Database calls are synchronous SQLAlchemy, so they run in the thread pool, never on the loop.
 """
 
@@ -75,6 +84,10 @@ class NetSuiteHook:
         # One trip to the thread pool does the lookup, the check and the commit.
         event, stored = await run_in_threadpool(self._accept, name, request.headers, body)
         if stored is None:
+            logger.info(
+                "netsuite event of our own write ignored",
+                extra={"connection": name, "event_id": event.event_id},
+            )
             return _answer(200, "ignored", event)
         logger.info(
             "netsuite event received",

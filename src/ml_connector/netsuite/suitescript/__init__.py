@@ -90,6 +90,7 @@ def deployment_steps(connection_name: str, webhook_url: str, secret: str) -> str
         url=webhook_url,
         warning=warning,
         secret_id=SECRET_SCRIPT_ID,
+        secret_suffix=SECRET_SCRIPT_ID.removeprefix("custsecret"),
         secret_value=api_secret_value(secret),
         host=host,
         project=PROJECT,
@@ -108,7 +109,7 @@ Events are posted to: {url}
 1. Create the API Secret the scripts sign with (Setup > Company > API Secrets > Create New;
    needs the Secrets Management feature):
      Name      ml-connector webhook ({name})
-     ID        {secret_id}
+     ID        {secret_suffix}   (NetSuite prefixes "custsecret": {secret_id})
      Password  {secret_value}
      Restrict to scripts: the ml-connector change event scripts (after step 4)
      Restrict to domains: {host}
@@ -137,5 +138,6 @@ Events are posted to: {url}
 Changes made through REST web services (that is, by ml-connector itself) are not sent.
 To rotate the secret: put the new whsec_ secret in front of the old one in the connection's
 webhook_secret (separated by a space), update the API Secret's password in NetSuite, then drop
-the old one. Events missed for any reason are still found by the scheduled poll.
+the old one; the receiver rereads secrets every few seconds. Events missed for any reason are
+still found by the scheduled poll.
 """
