@@ -336,3 +336,14 @@ def test_a_row_without_an_id_fails() -> None:
     outcome = map_one(COPY, {"id": None})
     assert isinstance(outcome, MappingFailure)
     assert outcome.problems[0].code == "MISSING_ID"
+
+
+def test_the_payload_hash_changes_with_the_payload_only() -> None:
+    first = map_one(COPY, {"companyname": "Acme", "phone": "x"})
+    same = map_one(COPY, {"companyname": " Acme ", "fax": "y"})
+    other = map_one(COPY, {"companyname": "Acme Ltd"})
+    assert isinstance(first, MappedRecord)
+    assert isinstance(same, MappedRecord)
+    assert isinstance(other, MappedRecord)
+    assert first.payload_hash() == same.payload_hash() != other.payload_hash()
+    assert len(first.payload_hash()) == 64

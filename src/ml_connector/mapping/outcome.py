@@ -7,6 +7,8 @@ company has not reached Zoho yet is mapped again once it has.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +53,11 @@ class MappedRecord:
     payload: dict[str, Any]
     version: str
     warnings: tuple[FieldIssue, ...] = ()
+
+    def payload_hash(self) -> str:
+        """SHA-256 of the payload in canonical JSON: equal hashes mean nothing to write again."""
+        canonical = json.dumps(self.payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
