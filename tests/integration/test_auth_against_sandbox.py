@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
 from ml_connector.auth.authorize import exchange_netsuite_code, exchange_zoho_code, netsuite_consent
-from ml_connector.auth.session import open_session
+from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
 from ml_connector.store.connections import get_connection
 from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
@@ -93,6 +95,12 @@ async def test_netsuite_authorization_code_with_pkce(sandbox: Sandbox, store: St
     )
     checks = await ping(store.engine, store.keyring, name)
     assert checks[0].ok, checks[0].detail
+    assert "lapses" not in checks[0].detail
+    six_days_later = SessionOptions(clock=lambda: time.time() + 6 * 86400 + 1800)
+    later = await ping(store.engine, store.keyring, name, six_days_later)
+    assert later[0].ok
+    assert "the refresh token lapses in 23 h" in later[0].detail
+    assert "auth netsuite code --flow code" in later[0].hint
 
 
 async def test_api_calls_survive_tokens_expiring_early(sandbox: Sandbox, store: Store) -> None:

@@ -7,6 +7,7 @@ every failure comes back as a line saying what is wrong and what to do about it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine
@@ -14,7 +15,9 @@ from sqlalchemy import Engine
 from ml_connector.auth.session import SessionOptions, Side, open_side
 from ml_connector.errors import AuthError, ConnectorError, RetryableError
 from ml_connector.rest import raise_for_verdict
+from ml_connector.store.connections import get_connection
 from ml_connector.store.keyring import Keyring
+from ml_connector.store.tokens import read_token
 
 __all__ = ["Check", "ping"]
 
@@ -73,7 +76,7 @@ async def _check(
 ) -> Check:
     try:
         async with open_side(engine, keyring, name, system, options) as side:
-            return Check(system, True, await _CALLS[system](side))
+            detail = await _CALLS[system](side)
     except AuthError as exc:
         return Check(system, False, exc.message, exc.hint)
     except RetryableError as exc:
@@ -82,9 +85,31 @@ async def _check(
         return Check(system, False, exc.message, exc.hint)
     except httpx.TransportError as exc:
         return Check(system, False, f"cannot reach {system}: {type(exc).__name__}", _URL_HINT)
+    return _with_lapse_warning(Check(system, True, detail), engine, keyring, name, options)
+
+
+def _with_lapse_warning(
+    check: Check, engine: Engine, keyring: Keyring, name: str, options: SessionOptions
+) -> Check:
+    """Flag a refresh token that lapses soon (NetSuite's last seven days, then a new consent)."""
+    row = get_connection(engine, name)
+    stored = read_token(engine, keyring, row.id, check.system, "refresh")
+    if stored is None or stored.expires_at is None:
+        return check
+    left = stored.expires_at - datetime.fromtimestamp(options.clock(), UTC)
+    if left > LAPSE_WARNING:
+        return check
+    hours = max(0, int(left.total_seconds() // 3600))
+    return Check(
+        check.system,
+        True,
+        f"{check.detail}; the refresh token lapses in {hours} h",
+        f"authorize again before then: ml-connector auth {check.system} {name} --flow code",
+    )
 
 
 _URL_HINT = "check the base URL / data centre and the network"
+LAPSE_WARNING = timedelta(hours=48)
 
 
 async def ping(
