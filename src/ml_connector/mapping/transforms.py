@@ -10,6 +10,7 @@ NetSuite to fix it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -262,13 +263,9 @@ def _date(value: object) -> str:
     if isinstance(value, datetime | date):
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     found = text(value) or ""
-    try:
-        return date.fromisoformat(found).isoformat() if len(found) == 10 else _bad_date(value)
-    except ValueError:
-        return _bad_date(value)
-
-
-def _bad_date(value: object) -> str:
+    with contextlib.suppress(ValueError):
+        if len(found) == len("YYYY-MM-DD"):
+            return date.fromisoformat(found).isoformat()
     raise Rejected("INVALID_DATE", f"{_show(value)} is not a date (YYYY-MM-DD)")
 
 
