@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
 import pytest
 
-from ml_connector.auth.authorize import exchange_netsuite_code, exchange_zoho_code, netsuite_consent
+from ml_connector.auth.authorize import (
+    RedirectListener,
+    exchange_netsuite_code,
+    exchange_zoho_code,
+    netsuite_consent,
+    zoho_consent,
+)
+from ml_connector.auth.grants import consent_from_redirect
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
+from ml_connector.sandbox.server import serving
 from ml_connector.store.connections import get_connection
 from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
 
@@ -122,3 +131,21 @@ async def test_api_calls_survive_tokens_expiring_early(sandbox: Sandbox, store: 
             headers={"Prefer": "transient"},
         )
     assert (first.status_code, again.status_code, query.status_code) == (200, 200, 200)
+
+
+async def test_zoho_browser_flow_with_a_loopback_redirect(sandbox: Sandbox, store: Store) -> None:
+    name = store.add("browser", sandbox.connection_file(zoho={"refresh_token": "1000.gone"}))
+    listener = RedirectListener()
+    with serving(listener.app) as landing:
+        redirect_uri = f"{landing.base_url}/callback"
+        control = sandbox.zoho.control_url(sandbox.zoho_at.base_url)
+        async with httpx.AsyncClient(follow_redirects=True) as browser:
+            registered = await browser.post(control + "/redirect-uris", json={"uri": redirect_uri})
+            assert registered.status_code == 201
+            consent = zoho_consent(store.engine, name, redirect_uri)
+            landed = await browser.get(consent.authorize_url)
+        assert landed.status_code == 200
+        code = consent_from_redirect(consent, await asyncio.to_thread(listener.wait, 10))
+    await exchange_zoho_code(store.engine, store.keyring, name, code, redirect_uri=redirect_uri)
+    checks = await ping(store.engine, store.keyring, name)
+    assert all(c.ok for c in checks), checks

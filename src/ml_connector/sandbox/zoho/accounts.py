@@ -85,9 +85,14 @@ class TokenEndpoint:
         grant = self.authority.redeem_grant_code(params.get("code", ""), params["client_id"])
         if grant is None:
             return _error("invalid_code")
+        if grant.redirect_uri is not None and params.get("redirect_uri") != grant.redirect_uri:
+            return _error("invalid_redirect_uri")
         value = self.authority.issue_refresh_token(grant.client_id, grant.scope)
         refresh = self.authority.refresh_tokens[value]
-        return self._mint(request, refresh, {"refresh_token": value, "scope": grant.scope})
+        extra: Json = {"scope": grant.scope}
+        if grant.offline:  # only access_type=offline consents come with a refresh token
+            extra["refresh_token"] = value
+        return self._mint(request, refresh, extra)
 
     def _mint(self, request: Request, refresh: RefreshToken, extra: Json) -> Response:
         try:

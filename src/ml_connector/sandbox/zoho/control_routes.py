@@ -17,12 +17,15 @@ None of it is Zoho's API; none of it is counted, limited or faulted.
     PUT    /_sandbox/settings               {"edition", "token_ttl", "credit_budget", "latency_ms",
                                             "concurrency"}
     POST   /_sandbox/grant-codes            {"scope": "..."}: a self-client grant code
+    POST   /_sandbox/redirect-uris          {"uri": "..."}: register a redirect URI for the
+                                            client, as the API console does
 """
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -196,6 +199,16 @@ class ControlRoutes:
         code = self.org.authority.issue_grant_code(client_id, str(scope))
         return json_response({"code": code, "client_id": client_id}, 201)
 
+    async def redirect_uri(self, request: Request) -> Response:
+        """Register a redirect URI for the pre-registered client (the API console's field)."""
+        body = await read_json(request)
+        uri = body.get("uri") if isinstance(body, dict) else None
+        if not isinstance(uri, str) or urlsplit(uri).scheme not in ("http", "https"):
+            return _problem('expected {"uri": an http(s) URL}')
+        client_id = next(iter(self.org.authority.clients))
+        self.org.authority.redirect_uris.setdefault(client_id, set()).add(uri)
+        return json_response({"client_id": client_id, "uri": uri}, 201)
+
 
 def control_routes(org: OrgState) -> list[Route]:
     """The control API routes, all under ``/_sandbox/``."""
@@ -215,4 +228,5 @@ def control_routes(org: OrgState) -> list[Route]:
         Route("/_sandbox/channels/expire", h.expire_channels, methods=["POST"]),
         Route("/_sandbox/settings", h.settings, methods=["PUT"]),
         Route("/_sandbox/grant-codes", h.grant_code, methods=["POST"]),
+        Route("/_sandbox/redirect-uris", h.redirect_uri, methods=["POST"]),
     ]

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from .accounts import accounts_routes
+from .consent import consent_routes
 from .control_routes import control_routes
 from .faults import CallCounter, FaultMiddleware
 from .gate import CrmGate
@@ -99,6 +100,7 @@ class ZohoSimulator:
         org = self.org
         routes = [
             *accounts_routes(org.authority),
+            *consent_routes(org.authority),
             *settings_routes(org),
             *watch_routes(org),
             *record_routes(org),

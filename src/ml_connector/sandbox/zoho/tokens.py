@@ -64,11 +64,13 @@ class AccessToken:
 
 @dataclass(frozen=True)
 class GrantCode:
-    """A self-client grant code: one use, a few minutes of life."""
+    """A grant code: one use, a few minutes of life; redirect-flow codes remember their URI."""
 
     client_id: str
     scope: str
     expires_at: float
+    redirect_uri: str | None = None
+    offline: bool = True
 
 
 class TokenAuthority:
@@ -82,6 +84,7 @@ class TokenAuthority:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, AccessToken] = {}
         self.grant_codes: dict[str, GrantCode] = {}
+        self.redirect_uris: dict[str, set[str]] = {}
 
     def register_client(self) -> tuple[str, str]:
         """A new self-client: (client_id, client_secret) in Zoho's formats."""
@@ -102,10 +105,13 @@ class TokenAuthority:
         self.refresh_tokens[value] = RefreshToken(value, client_id, scope, self.user_id)
         return value
 
-    def issue_grant_code(self, client_id: str, scope: str) -> str:
-        """A grant code, as the self-client console's "Generate Code" would show."""
+    def issue_grant_code(
+        self, client_id: str, scope: str, *, redirect_uri: str | None = None, offline: bool = True
+    ) -> str:
+        """A grant code, as the console's "Generate Code" or a consent redirect would give."""
         value = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
-        self.grant_codes[value] = GrantCode(client_id, scope, self.clock() + GRANT_CODE_TTL)
+        expires = self.clock() + GRANT_CODE_TTL
+        self.grant_codes[value] = GrantCode(client_id, scope, expires, redirect_uri, offline)
         return value
 
     def redeem_grant_code(self, code: str, client_id: str) -> GrantCode | None:
