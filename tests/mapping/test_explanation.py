@@ -11,7 +11,11 @@ from tests.mapping.helpers import resolver
 
 FIELDS: dict[str, Any] = {
     "Account_Name": {"type": "copy", "source": "companyname", "fallback": ["entityid"]},
-    "Label": {"type": "template", "template": "{entityid} {companyname} {entityid}"},
+    "Label": {
+        "type": "template",
+        "template": "{entityid} {companyname} {entityid}",
+        "max_length": 20,
+    },
     "Phone": {"type": "phone", "source": "phone", "invalid": "omit"},
     "Email": {"type": "email", "source": "email"},
     "Billing_Street": {"type": "address", "address": "billing", "part": "street"},
@@ -72,6 +76,7 @@ def test_every_field_is_shown_with_what_it_read() -> None:
         ),
         ({"email": "x@"}, "Email", "failed", "'x@' is not an email address"),
         ({"parent": "7"}, "Parent_Account", "waiting", "customer 7 is not in Zoho yet"),
+        ({"entityid": "C" * 30}, "Label", "set", "cut from 61 to 20 characters"),
     ],
 )
 def test_what_went_wrong_is_said_on_the_field(

@@ -77,7 +77,7 @@ vendor:
 """
     assert _problems(text) == [
         "m.yaml:4: customer.fields.Account_Name.colour: unknown key "
-        "(valid keys: fallback, owner, required, source, type)",
+        "(valid keys: fallback, max_length, owner, required, source, type)",
         "m.yaml:5: customer.fields.Phone.region: unknown phone region 'XX' "
         "(use an ISO 3166 code such as US, GB)",
         "m.yaml:6: customer.fields.Fax.source: missing required key",

@@ -347,3 +347,14 @@ def test_the_payload_hash_changes_with_the_payload_only() -> None:
     assert isinstance(other, MappedRecord)
     assert first.payload_hash() == same.payload_hash() != other.payload_hash()
     assert len(first.payload_hash()) == 64
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "warned"),
+    [("Acme", "Acme", False), ("Acme Holdings", "Acme", True), ("Acme Ltd", "Acme", True)],
+)
+def test_max_length_cuts_text_with_a_warning(raw: str, expected: str, warned: bool) -> None:
+    outcome = map_one({**COPY, "max_length": 5}, {"companyname": raw})
+    assert isinstance(outcome, MappedRecord)
+    assert outcome.payload["F"] == expected
+    assert [w.code for w in outcome.warnings] == (["TRUNCATED"] if warned else [])

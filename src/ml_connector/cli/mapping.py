@@ -255,7 +255,8 @@ _STATUS_WORDS = {"omitted": "left out", "failed": "FAILS", "waiting": "waits"}
 def _becomes(line: FieldLine) -> str:
     if line.status in _STATUS_WORDS:
         return f"{_STATUS_WORDS[line.status]}: {line.note}"
-    return "null" if line.status == "empty" else _shown(line.value)
+    shown = "null" if line.status == "empty" else _shown(line.value)
+    return f"{shown} ({line.note})" if line.note else shown
 
 
 def _verdict(outcome: Outcome) -> str:

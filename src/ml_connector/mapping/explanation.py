@@ -56,13 +56,14 @@ def _result(name: str, rule: Rule, context: Context) -> tuple[Status, Any, str]:
     fields.fill(name, rule, context)
     if fields.problems:
         return "failed", None, fields.problems[0].message
-    if fields.warnings:
-        return "omitted", None, fields.warnings[0].message
     if fields.needs:
         need = fields.needs[0]
         return "waiting", None, f"{need.ns_type} {need.ns_id} is not in Zoho yet"
+    note = fields.warnings[0].message if fields.warnings else ""
+    if name not in fields.payload:
+        return "omitted", None, note
     value = fields.payload[name]
-    return ("empty" if value is None else "set"), value, ""
+    return ("empty" if value is None else "set"), value, note
 
 
 def columns_read(rule: Rule) -> list[str]:

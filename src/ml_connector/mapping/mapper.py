@@ -72,7 +72,15 @@ class Fields:
         else:
             if value is None and rule.required:
                 self.problems.append(FieldIssue(name, "REQUIRED", "required, but empty"))
-            self.payload[name] = value
+            self.payload[name] = self._fitted(name, value, rule.max_length)
+
+    def _fitted(self, name: str, value: object, limit: int | None) -> object:
+        """Text cut to the field's length, because Zoho refuses the whole record otherwise."""
+        if limit is None or not isinstance(value, str) or len(value) <= limit:
+            return value
+        message = f"cut from {len(value)} to {limit} characters"
+        self.warnings.append(FieldIssue(name, "TRUNCATED", message))
+        return value[:limit].rstrip()
 
     def outcome(
         self, version: str, source_type: str, source_id: str, entity: EntityMapping

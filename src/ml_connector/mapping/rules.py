@@ -77,6 +77,9 @@ class _Rule(Strict):
         "netsuite", description="netsuite: re-assert edits made in Zoho; shared: only report them"
     )
     required: bool = Field(False, description="an empty result fails the record")
+    max_length: int | None = Field(
+        None, ge=1, description="cut longer text to this many characters (with a warning)"
+    )
 
 
 def check_region(value: str) -> str:
