@@ -78,6 +78,15 @@ def _store_is_empty(run: Run) -> None:
             json.dumps({"netsuite": {"account_id": "1"}, "zoho": SANDBOX_LIKE["zoho"]}),
             "needs client_id, certificate_id, private_key_pem",
         ),
+        (
+            json.dumps(
+                {
+                    **SANDBOX_LIKE,
+                    "netsuite": {**SANDBOX_LIKE["netsuite"], "signing_algorithm": "RS256"},
+                }
+            ),
+            "RS256 is no longer accepted by NetSuite",
+        ),
     ],
 )
 def test_bad_files_get_one_line_naming_the_file_and_store_nothing(

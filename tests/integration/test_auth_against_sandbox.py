@@ -149,3 +149,13 @@ async def test_zoho_browser_flow_with_a_loopback_redirect(sandbox: Sandbox, stor
     await exchange_zoho_code(store.engine, store.keyring, name, code, redirect_uri=redirect_uri)
     checks = await ping(store.engine, store.keyring, name)
     assert all(c.ok for c in checks), checks
+
+
+async def test_an_ec_certificate_signs_es256(sandbox: Sandbox, store: Store) -> None:
+    ec = sandbox.netsuite.integration.ec
+    document = sandbox.connection_file(
+        netsuite={"private_key_pem": ec.private_key_pem, "certificate_id": ec.certificate_id}
+    )
+    name = store.add("ec", document)
+    checks = await ping(store.engine, store.keyring, name)
+    assert checks[0].ok, checks[0].detail

@@ -81,6 +81,7 @@ class NetSuiteSection(_Section):
     client_id: str | None = None
     certificate_id: str | None = None
     private_key_pem: SecretStr | None = None
+    signing_algorithm: Literal["PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] | None = None
     client_secret: SecretStr | None = None
     consumer_key: SecretStr | None = None
     consumer_secret: SecretStr | None = None
@@ -88,6 +89,16 @@ class NetSuiteSection(_Section):
     token_secret: SecretStr | None = None
     webhook_secret: SecretStr | None = None
     concurrency: int = Field(default=4, ge=1, le=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_rs256(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("signing_algorithm") == "RS256":
+            raise ValueError(
+                "signing_algorithm RS256 is no longer accepted by NetSuite (since 2025-03-01); "
+                "use PS256 with the same RSA key, or an EC key with ES256"
+            )
+        return data
 
     @model_validator(mode="after")
     def _auth_complete(self) -> NetSuiteSection:
