@@ -51,7 +51,7 @@ def test_backfill_queues_each_type_and_a_rerun_resumes(
     assert _queued("vendor") == vendors
     assert _queued("customer") == 0
     again = run("backfill", "acme", "--types", "vendor")
-    assert "vendor: 0 read, 0 queued (resumed after id" in again.out
+    assert "vendor: 0 read, 0 queued (resumed where the last run stopped)" in again.out
 
 
 @pytest.mark.parametrize(

@@ -117,10 +117,12 @@ async def test_an_interrupted_backfill_resumes_after_its_last_page(store: Store)
             await backfill(
                 h.store.engine, h.reader, h.connection_id, "customer", progress=stop_after_two
             )
+        committed_before = len(h.inbox_keys("backfill"))
         resumed = await backfill(h.store.engine, h.reader, h.connection_id, "customer")
     total = h.sim.account.db.count("customer")
-    assert resumed.resumed_after == h.ids("customer", 2000)[-1]
-    assert resumed.read == total - 2000
+    assert resumed.resumed
+    assert resumed.read == total - committed_before
+    assert 0 < committed_before < total
     keys = h.inbox_keys("backfill")
     assert len(keys) == len(set(keys)) == total
 

@@ -91,7 +91,7 @@ async def _run(
                 results.append(
                     await backfill(
                         engine, reader, row.id, record_type, since=since,
-                        progress=_advance(progress, task),
+                        progress=_advance(progress, task), parts=limit,
                     )
                 )  # fmt: skip
         return results
@@ -111,5 +111,5 @@ def backfill_command(
         typer.echo("stopped; every finished page is saved; run the same command to resume")
         raise typer.Exit(130) from None
     for result in results:
-        resumed = f" (resumed after id {result.resumed_after})" if result.resumed_after else ""
+        resumed = " (resumed where the last run stopped)" if result.resumed else ""
         typer.echo(f"{result.record_type}: {result.read} read, {result.queued} queued{resumed}")

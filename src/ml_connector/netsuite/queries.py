@@ -105,11 +105,17 @@ class RecordQuery:
         marks = ", ".join("?" for _ in ids)
         return f"{self.select} WHERE e.id IN ({marks}) ORDER BY e.id", [str(i) for i in ids]
 
-    def after_id(self, last: str | None) -> tuple[str, list[str]]:
-        """Keyset page: rows after id ``last`` (or from the start), by id."""
-        if last is None:
-            return f"{self.select} ORDER BY e.id", []
-        return f"{self.select} WHERE e.id > ? ORDER BY e.id", [last]
+    def after_id(self, last: str | None, upto: str | None = None) -> tuple[str, list[str]]:
+        """Keyset page: rows after id ``last`` (or from the start) up to ``upto``, by id."""
+        conditions, params = [], []
+        if last is not None:
+            conditions.append("e.id > ?")
+            params.append(last)
+        if upto is not None:
+            conditions.append("e.id <= ?")
+            params.append(upto)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return f"{self.select}{where} ORDER BY e.id", params
 
     def modified_since(self, moment: str, last_id: str | None) -> tuple[str, list[str]]:
         """Rows modified at or after ``moment`` (account-local text), by (time, id).

@@ -69,11 +69,23 @@ class RecordReader:
         return [row for page in pages for row in self._parse(page.items)]
 
     async def pages(
-        self, record_type: str, *, after: str | None = None
+        self, record_type: str, *, after: str | None = None, upto: str | None = None
     ) -> AsyncIterator[list[Row]]:
-        """Every row, a page at a time, by id, starting after id ``after``."""
-        async for items in self._suiteql.keyset(self.query(record_type).after_id, start=after):
+        """Every row (with an id in ``(after, upto]``), a page at a time, by id."""
+        query = self.query(record_type)
+        pages = self._suiteql.keyset(lambda last: query.after_id(last, upto), start=after)
+        async for items in pages:
             yield self._parse(items)
+
+    async def id_range(self, record_type: str) -> tuple[int, int] | None:
+        """The lowest and highest internal id of a type, or None when it has no records."""
+        table = self.query(record_type).record_type
+        query = f"SELECT MIN(id) AS lo, MAX(id) AS hi FROM {table}"  # noqa: S608 - checked type
+        page = await self._suiteql.page(query)
+        first = {str(k).lower(): v for k, v in page.items[0].items()} if page.items else {}
+        if first.get("lo") is None:
+            return None
+        return int(first["lo"]), int(first["hi"])
 
     async def modified_since(
         self, record_type: str, moment: datetime, *, after_id: str | None = None
