@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from ml_connector.store.connections import add_connection
 from ml_connector.store.inbox import enqueue, pending
@@ -86,3 +87,10 @@ def test_concurrent_deliveries_of_one_event_store_exactly_one_row(engine: Engine
 
     assert outcomes.count(True) == 1
     assert len(pending(engine, connection_id, 10)) == 1
+
+
+def test_an_event_for_a_vanished_connection_fails_instead_of_passing_for_a_duplicate(
+    engine: Engine,
+) -> None:
+    with pytest.raises(IntegrityError):
+        _event(engine, 999, "e-1")

@@ -84,10 +84,21 @@ def enqueue(
         with engine.begin() as conn:
             inserted = conn.execute(statement).scalar_one_or_none()
     except IntegrityError:
-        # Other dialects: the unique constraint still decides, it is just reported late.
+        # Other dialects report a duplicate late, as an error. Any other broken constraint (a
+        # connection that no longer exists) must not pass for a duplicate: that would drop it.
+        if not _holds(engine, connection_id, idempotency_key):
+            raise
         return False
     # A skipped duplicate returns no row (rowcount is not reliable across drivers here).
     return inserted is not None
+
+
+def _holds(engine: Engine, connection_id: int, idempotency_key: str) -> bool:
+    query = select(inbox.c.id).where(
+        inbox.c.connection_id == connection_id, inbox.c.idempotency_key == idempotency_key
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
 
 
 def pending(engine: Engine, connection_id: int, limit: int = 100) -> list[InboxRow]:
