@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from ml_connector.netsuite.events import new_secret, sign
+from ml_connector.store.connections import remove_connection
 from ml_connector.store.inbox import pending
 from ml_connector.web import WebOptions, create_app
 from tests.web.conftest import (
@@ -258,3 +259,25 @@ async def test_logs_tell_what_happened_without_any_secret(
     for secret in (SECRET.removeprefix("whsec_"), "plain-text-secret"):
         assert secret not in logged
     assert signed(body)["webhook-signature"] not in logged
+
+
+async def test_a_connection_recreated_under_its_name_never_loses_an_acknowledged_event(
+    store: Store,
+) -> None:
+    app = create_app(engine=store.engine, keyring=store.keyring, clock=lambda: NOW)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    first, second, third = (event_body(f"evt-{n}") for n in range(3))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.post(HOOK, content=first, headers=signed(first))).status_code == 202
+        store.add("other", {"webhook_secret": SECRET})  # so SQLite cannot reuse acme's id
+        remove_connection(store.engine, "acme")
+        new_id = store.add("acme", {"webhook_secret": SECRET})
+
+        during = await client.post(HOOK, content=second, headers=signed(second))
+        after = await client.post(HOOK, content=third, headers=signed(third))
+
+    assert during.status_code == 500
+    assert after.status_code == 202
+    assert [row.idempotency_key for row in pending(store.engine, new_id, 10)] == [
+        "netsuite_event:evt-2"
+    ]

@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -106,8 +107,14 @@ class NetSuiteHook:
             return event, None
         if target.account and not same_account(event.account, target.account):
             raise EventRejectedError(400, "event is for another NetSuite account")
-        with self._writing:
-            return event, self._store(target.connection_id, event, now)
+        try:
+            with self._writing:
+                return event, self._store(target.connection_id, event, now)
+        except IntegrityError:
+            # The remembered connection was removed: this delivery fails (no 2xx, nothing
+            # lost silently) and the next one looks the name up afresh.
+            self._targets.forget(name)
+            raise
 
     def _check_source(self, request: Request) -> None:
         allowlist = self._options.allowlist

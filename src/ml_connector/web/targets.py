@@ -56,6 +56,10 @@ class Targets:
         self._known[name] = (now, target)
         return target
 
+    def forget(self, name: str) -> None:
+        """Drop what is remembered of ``name`` (it was removed or changed under us)."""
+        self._known.pop(name, None)
+
     def _load(self, name: str) -> Target:
         try:
             connection = get_connection(self._engine, name)
