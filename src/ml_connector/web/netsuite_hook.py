@@ -15,6 +15,7 @@ Answers (JSON)::
     4xx {"status": "rejected", "reason": …}       400 malformed, 401 signature or timestamp,
                                                    403 source or no secret, 404 connection,
                                                    413 body too large
+    503 {"status": "error", "reason": …}          the store failed: nothing acknowledged
 
 Database calls are synchronous SQLAlchemy, so they run in the thread pool, never on the loop.
 """
@@ -28,7 +29,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -78,6 +79,13 @@ class NetSuiteHook:
                 extra={"connection": name, "status": exc.status, "reason": exc.reason},
             )
             return JSONResponse({"status": "rejected", "reason": exc.reason}, exc.status)
+        except SQLAlchemyError as exc:
+            # Not acknowledged, so the sender logs a failure; the poll will find the change.
+            logger.error(
+                "netsuite event not stored",
+                extra={"connection": name, "error": type(exc).__name__},
+            )
+            return JSONResponse({"status": "error", "reason": "the event could not be stored"}, 503)
 
     async def _receive(self, request: Request, name: str) -> Response:
         self._check_source(request)
