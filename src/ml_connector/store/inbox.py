@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ml_connector.store.tables import inbox
 
-__all__ = ["InboxRow", "NewEvent", "enqueue", "enqueue_many", "pending"]
+__all__ = ["InboxRow", "NewEvent", "enqueue", "enqueue_many", "inbox_row", "pending"]
 
 PENDING = "pending"
 
@@ -112,6 +112,11 @@ def pending(engine: Engine, connection_id: int, limit: int = 100) -> list[InboxR
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [_row(dict(row)) for row in rows]
+
+
+def inbox_row(row: dict[str, Any]) -> InboxRow:
+    """An inbox row as read from the table (extra columns ignored)."""
+    return _row(row)
 
 
 def _row(row: dict[str, Any]) -> InboxRow:

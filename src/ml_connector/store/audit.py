@@ -1,0 +1,114 @@
+"""The audit trail: one row per record per attempt, with the payload actually sent.
+
+It answers "what happened to customer 107" for a person, and it is what ``replay`` re-sends:
+a failed row holds the transformed payload, so a replay needs nothing from NetSuite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from ml_connector.store.tables import audit
+
+__all__ = [
+    "FAILED",
+    "SKIPPED",
+    "UNCHANGED",
+    "WRITTEN",
+    "AuditEntry",
+    "AuditRow",
+    "latest_failures",
+    "record_audit",
+    "search_audit",
+]
+
+WRITTEN, UNCHANGED, FAILED, SKIPPED = "written", "unchanged", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What happened to one record in one attempt."""
+
+    source_type: str
+    source_id: str
+    outcome: str
+    zoho_module: str | None = None
+    zoho_id: str | None = None
+    mapping_version: str | None = None
+    payload: dict[str, Any] | None = None
+    code: str | None = None
+    message: str | None = None
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class AuditRow(AuditEntry):
+    """An audit entry as stored."""
+
+    id: int = 0
+    run_id: int | None = None
+    created_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def record_audit(
+    conn: Connection,
+    connection_id: int,
+    entries: Sequence[AuditEntry],
+    *,
+    run_id: int | None,
+    now: datetime,
+) -> None:
+    """Append entries inside the caller's transaction."""
+    if entries:
+        rows = [
+            {"connection_id": connection_id, "run_id": run_id, "created_at": now, **e.__dict__}
+            for e in entries
+        ]
+        conn.execute(insert(audit), rows)
+
+
+def _entry(row: Any) -> AuditRow:
+    names = set(AuditRow.__dataclass_fields__) - {"extra"}
+    return AuditRow(**{name: getattr(row, name) for name in names})
+
+
+def search_audit(
+    engine: Engine,
+    connection_id: int,
+    *,
+    outcome: str | None = None,
+    source_id: str | None = None,
+    limit: int = 100,
+) -> list[AuditRow]:
+    """The newest audit rows of a connection, optionally one outcome or one record only."""
+    query = select(audit).where(audit.c.connection_id == connection_id)
+    if outcome is not None:
+        query = query.where(audit.c.outcome == outcome)
+    if source_id is not None:
+        query = query.where(audit.c.source_id == source_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(audit.c.id.desc()).limit(limit)).all()
+    return [_entry(row) for row in rows]
+
+
+def latest_failures(engine: Engine, connection_id: int, limit: int = 1000) -> list[AuditRow]:
+    """Records whose most recent attempt failed: what ``replay`` re-sends."""
+    newest = (
+        select(func.max(audit.c.id))
+        .where((audit.c.connection_id == connection_id) & (audit.c.outcome != SKIPPED))
+        .group_by(audit.c.source_type, audit.c.source_id)
+    )
+    query = (
+        select(audit)
+        .where(audit.c.id.in_(newest.scalar_subquery()) & (audit.c.outcome == FAILED))
+        .order_by(audit.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [_entry(row) for row in conn.execute(query).all()]
