@@ -1,0 +1,304 @@
+"""The pipeline: inbox → NetSuite rows → mapping → Zoho upserts → links, audit, done.
+
+One ``drain_once`` claims a batch of inbox rows by lease, coalesces them per record, takes each
+record's row from its event (polls and backfills carry it) or fetches the rest a thousand ids
+per query, and writes in waves (see :mod:`.plan`): a lookup to a record written in the same run
+waits one wave, and a lookup to a record that was never synced fetches that record too.
+
+Crash safety: Zoho writes are upserts keyed on our NetSuite id field, and links, audit rows and
+the inbox rows' ``done`` are committed together after the writes. A crash before that commit
+leaves the rows leased; when the lease expires they are claimed again and the same upserts
+update the same Zoho records: nothing is lost and nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from ml_connector.mapping import AwaitingDependency, MappedRecord, MappingFailure, MappingFile
+from ml_connector.netsuite import RecordReader
+from ml_connector.store.audit import (
+    FAILED,
+    SKIPPED,
+    UNCHANGED,
+    WRITTEN,
+    AuditEntry,
+    record_audit,
+)
+from ml_connector.store.inbox import InboxRow
+from ml_connector.store.leases import claim, finish, release
+from ml_connector.store.links import Link, find_links, save_links
+from ml_connector.store.runs import finish_run, start_run
+from ml_connector.sync.plan import Key, coalesce, newest_payload, plan_wave
+
+__all__ = ["DrainReport", "Pipeline", "WriteResultLike", "ZohoWriter"]
+
+MAX_WAVES = 16
+
+
+class WriteResultLike(Protocol):
+    """What the pipeline reads from one record's write result."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def record_id(self) -> str | None: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+
+
+class ZohoWriter(Protocol):
+    """The Zoho client's upsert, as the pipeline uses it."""
+
+    async def upsert(
+        self,
+        module: str,
+        records: list[dict[str, Any]],
+        *,
+        duplicate_check_fields: list[str],
+    ) -> Sequence[WriteResultLike]: ...
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What one drain did."""
+
+    claimed: int = 0
+    written: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: DrainReport) -> DrainReport:
+        return DrainReport(
+            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
+        )
+
+
+@dataclass
+class _Batch:
+    """Everything one drain decides, committed at the end in one transaction."""
+
+    rows: dict[Key, Mapping[str, Any]] = field(default_factory=dict)
+    zoho_ids: dict[Key, str] = field(default_factory=dict)
+    hashes: dict[Key, str | None] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for entry in self.audit if entry.outcome == outcome)
+
+
+class Pipeline:
+    """Drains one connection's inbox into Zoho."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        connection_id: int,
+        *,
+        reader: RecordReader,
+        zoho: ZohoWriter,
+        mapping: MappingFile,
+        batch: int = 500,
+        lease: timedelta = timedelta(minutes=5),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine, self.connection_id = engine, connection_id
+        self.reader, self.zoho, self.mapping = reader, zoho, mapping
+        self.batch, self.lease, self.clock = batch, lease, clock
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    async def drain(self) -> DrainReport:
+        """Drain until the inbox has nothing claimable left."""
+        total = DrainReport()
+        while (report := await self.drain_once()).claimed:
+            total += report
+        return total
+
+    async def drain_once(self) -> DrainReport:
+        """Claim one batch and carry it all the way to Zoho."""
+        claimed = await asyncio.to_thread(
+            claim, self.engine, self.connection_id, limit=self.batch, lease=self.lease,
+            now=self._now(),
+        )  # fmt: skip
+        if not claimed:
+            return DrainReport()
+        run_id = await asyncio.to_thread(
+            start_run, self.engine, self.connection_id, "drain", self._now()
+        )
+        try:
+            work = await self._work(claimed)
+        except BaseException as exc:
+            await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
+            await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
+            raise
+        await asyncio.to_thread(self._commit, work, claimed, run_id)
+        report = DrainReport(
+            len(claimed), work.count(WRITTEN), work.count(UNCHANGED), work.count(FAILED),
+            work.count(SKIPPED),
+        )  # fmt: skip
+        await asyncio.to_thread(self._close_run, run_id, report.__dict__, None)
+        return report
+
+    def _close_run(self, run_id: int, counts: Mapping[str, int], error: str | None) -> None:
+        finish_run(self.engine, run_id, now=self._now(), counts=counts, error=error)
+
+    def _commit(self, work: _Batch, claimed: list[InboxRow], run_id: int) -> None:
+        now = self._now()
+        with self.engine.begin() as conn:
+            save_links(conn, self.connection_id, work.links)
+            record_audit(conn, self.connection_id, work.audit, run_id=run_id, now=now)
+            finish(conn, [row.id for row in claimed], now=now)
+
+    async def _work(self, claimed: list[InboxRow]) -> _Batch:
+        work = _Batch()
+        events = coalesce(claimed)
+        work.rows = await self._rows(events, work)
+        await self._known(work, work.rows)
+        pending = dict(work.rows)
+        for _ in range(MAX_WAVES):
+            if not pending:
+                break
+            pending = await self._wave(work, pending)
+        self._unresolved(work, pending)  # a parent chain deeper than MAX_WAVES levels: reported
+        return work
+
+    async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
+        rows: dict[Key, Any] = {}
+        wanted: set[Key] = set()
+        for key, group in events.items():
+            payload = newest_payload(group)
+            if payload is not None:
+                rows[key] = payload
+            else:
+                wanted.add(key)
+        missing = _by_type(wanted)
+        fetched = await self._fetch(missing)
+        for record_type, ids in missing.items():
+            for record_id in ids:
+                if (record_type, record_id) not in fetched:
+                    work.audit.append(
+                        AuditEntry(record_type, record_id, SKIPPED, code="NOT_FOUND",
+                                   message="no longer in NetSuite (deletions are not synced)")
+                    )  # fmt: skip
+        return rows | fetched
+
+    async def _fetch(self, wanted: Mapping[str, Sequence[str]]) -> dict[Key, Any]:
+        found: dict[Key, Any] = {}
+        for record_type, ids in wanted.items():
+            for row in await self.reader.by_ids(record_type, list(ids)):
+                found[(record_type, str(row["id"]))] = row
+        return found
+
+    async def _known(self, work: _Batch, keys: Mapping[Key, Any]) -> None:
+        for record_type, ids in _by_type(set(keys)).items():
+            links = await asyncio.to_thread(
+                find_links, self.engine, self.connection_id, record_type, ids
+            )
+            for record_id, link in links.items():
+                work.zoho_ids[(record_type, record_id)] = link.zoho_id
+                work.hashes[(record_type, record_id)] = link.payload_hash
+
+    async def _wave(self, work: _Batch, pending: dict[Key, Any]) -> dict[Key, Any]:
+        """Write what is ready; return what must wait for the next wave."""
+        wave = plan_wave(self.mapping, pending, work.zoho_ids, work.hashes)
+        work.audit += [_failure(outcome) for outcome in wave.failed]
+        work.audit += [_unchanged(record) for record in wave.unchanged]
+        await self._write(work, wave.write)
+        waiting = {(w.source_type, w.source_id): pending[(w.source_type, w.source_id)]
+                   for w in wave.waiting}  # fmt: skip
+        needs = _needs(wave.waiting)
+        absent = {need for need in needs - set(work.zoho_ids) if need not in pending}
+        await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
+        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids)))
+        if not (wave.write or dependencies or needs & set(work.zoho_ids)):
+            self._unresolved(work, waiting, wave.waiting)
+            return {}
+        work.rows.update(dependencies)
+        return waiting | dependencies
+
+    async def _write(self, work: _Batch, records: list[MappedRecord]) -> None:
+        by_module: dict[tuple[str, str], list[MappedRecord]] = {}
+        for record in records:
+            by_module.setdefault((record.module, record.key_field), []).append(record)
+        now = self._now()
+        for (module, key_field), group in by_module.items():
+            results = await self.zoho.upsert(
+                module, [r.payload for r in group], duplicate_check_fields=[key_field]
+            )
+            for record, result in zip(group, results, strict=True):
+                self._journal(work, record, result, now)
+
+    def _journal(
+        self, work: _Batch, record: MappedRecord, result: WriteResultLike, now: datetime
+    ) -> None:
+        key = (record.source_type, record.source_id)
+        if result.ok and result.record_id:
+            work.zoho_ids[key] = result.record_id
+            digest = record.payload_hash()
+            work.hashes[key] = digest
+            work.links.append(Link(*key, record.module, result.record_id, digest, now))
+            outcome, code, message = WRITTEN, None, None
+        else:
+            outcome, code, message = FAILED, result.code, result.message
+        work.audit.append(
+            AuditEntry(
+                record.source_type, record.source_id, outcome, record.module,
+                result.record_id, record.version, record.payload, code, message,
+            )
+        )  # fmt: skip
+
+    def _unresolved(
+        self,
+        work: _Batch,
+        pending: Mapping[Key, Any],
+        waiting: Sequence[AwaitingDependency] = (),
+    ) -> None:
+        versions = {(w.source_type, w.source_id): w for w in waiting}
+        for key in pending:
+            needs = versions.get(key)
+            detail = ", ".join(f"{n.ns_type} {n.ns_id}" for n in needs.needs) if needs else ""
+            work.audit.append(
+                AuditEntry(key[0], key[1], FAILED, code="DEPENDENCY_UNRESOLVED",
+                           mapping_version=self.mapping.version,
+                           message=f"waits for records that could not be written: {detail}")
+            )  # fmt: skip
+
+
+def _by_type(keys: set[Key]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for record_type, record_id in sorted(keys):
+        grouped.setdefault(record_type, []).append(record_id)
+    return grouped
+
+
+def _needs(waiting: Sequence[AwaitingDependency]) -> set[Key]:
+    return {(n.ns_type, n.ns_id) for w in waiting for n in w.needs}
+
+
+def _failure(outcome: MappingFailure) -> AuditEntry:
+    problems = "; ".join(f"{p.field}: {p.code} {p.message}" for p in outcome.problems)
+    first = outcome.problems[0].code if outcome.problems else "MAPPING"
+    return AuditEntry(
+        outcome.source_type, outcome.source_id, FAILED, mapping_version=outcome.version,
+        code=first, message=problems,
+    )  # fmt: skip
+
+
+def _unchanged(record: MappedRecord) -> AuditEntry:
+    return AuditEntry(
+        record.source_type, record.source_id, UNCHANGED, record.module,
+        mapping_version=record.version,
+    )  # fmt: skip

@@ -1,0 +1,86 @@
+"""Deciding what to write, pure: coalesce events, map rows, order by dependency, skip unchanged.
+
+Nothing here talks to NetSuite, Zoho or the store; the pipeline feeds it rows and links and
+carries out what it decides. A record whose lookup points at a record that is written in the
+same run waits for the next *wave*; parents therefore go before children and accounts and
+vendors before contacts without a fixed order of types. What still waits when a wave writes
+nothing is reported as unresolved rather than retried forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ml_connector.mapping import (
+    AwaitingDependency,
+    MappedRecord,
+    MappingFailure,
+    MappingFile,
+    apply,
+)
+from ml_connector.store.inbox import InboxRow
+
+__all__ = ["Key", "Wave", "coalesce", "plan_wave"]
+
+Key = tuple[str, str]  # (NetSuite record type, internal id)
+
+
+def coalesce(rows: Iterable[InboxRow]) -> dict[Key, list[InboxRow]]:
+    """Events grouped by record: a burst of edits to one record is one write."""
+    grouped: dict[Key, list[InboxRow]] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        grouped.setdefault((row.record_type, row.record_id), []).append(row)
+    return grouped
+
+
+def newest_payload(events: list[InboxRow]) -> dict[str, Any] | None:
+    """The most recent row carried by the events (polls, backfills), if any carried one."""
+    carried = [event.payload for event in events if event.payload]
+    return carried[-1] if carried else None
+
+
+@dataclass
+class Wave:
+    """One wave's decisions."""
+
+    write: list[MappedRecord] = field(default_factory=list)
+    unchanged: list[MappedRecord] = field(default_factory=list)
+    failed: list[MappingFailure] = field(default_factory=list)
+    waiting: list[AwaitingDependency] = field(default_factory=list)
+
+    def missing(self, known: Iterable[Key]) -> set[Key]:
+        """Dependencies neither written nor waiting to be: they must be fetched."""
+        present = set(known)
+        return {
+            (need.ns_type, need.ns_id)
+            for record in self.waiting
+            for need in record.needs
+            if (need.ns_type, need.ns_id) not in present
+        }
+
+
+def plan_wave(
+    mapping: MappingFile,
+    rows: Mapping[Key, Mapping[str, Any]],
+    zoho_ids: Mapping[Key, str],
+    written_hashes: Mapping[Key, str | None],
+) -> Wave:
+    """Map every row against the Zoho ids known so far and sort the outcomes."""
+    wave = Wave()
+
+    def lookups(ns_type: str, ns_id: str) -> str | None:
+        return zoho_ids.get((ns_type, ns_id))
+
+    for key, row in rows.items():
+        outcome = apply(mapping, key[0], row, lookups)
+        if isinstance(outcome, MappingFailure):
+            wave.failed.append(outcome)
+        elif isinstance(outcome, AwaitingDependency):
+            wave.waiting.append(outcome)
+        elif written_hashes.get(key) == outcome.payload_hash():
+            wave.unchanged.append(outcome)
+        else:
+            wave.write.append(outcome)
+    return wave

@@ -1,0 +1,159 @@
+"""The pipeline end to end: NetSuite simulator → inbox → mapping → Zoho simulator, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from ml_connector.auth.session import open_session
+from ml_connector.mapping import default_mapping
+from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
+from ml_connector.rest import RetryPolicy
+from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.server import ServedApp, serving
+from ml_connector.sandbox.zoho import ZohoSimulator
+from ml_connector.store.audit import search_audit
+from ml_connector.store.connections import get_connection
+from ml_connector.store.tables import inbox, links
+from ml_connector.sync import backfill
+from ml_connector.sync.pipeline import Pipeline
+from ml_connector.zoho import ZohoCRM
+from tests.integration.conftest import Store
+
+pytestmark = pytest.mark.anyio
+
+MODULES = {"customer": "Accounts", "vendor": "Vendors", "contact": "Contacts"}
+KEY_FIELD = {"field_label": "NetSuite ID", "data_type": "text", "length": 40, "unique": {}}
+INACTIVE_FIELD = {"field_label": "NetSuite Inactive", "data_type": "boolean"}
+
+
+async def _no_wait(_seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+@dataclass
+class World:
+    netsuite: NetSuiteSimulator
+    zoho: ZohoSimulator
+    zoho_at: ServedApp
+    store: Store
+    pipeline: Pipeline
+    reader: RecordReader
+    connection_id: int
+
+    async def zoho_records(self) -> dict[str, list[dict[str, Any]]]:
+        async with httpx.AsyncClient() as http:
+            state = await http.get(self.zoho.control_url(self.zoho_at.base_url) + "/state")
+        records: dict[str, list[dict[str, Any]]] = state.json()["records"]
+        return records
+
+    def inbox_statuses(self) -> dict[str, int]:
+        query = select(inbox.c.status, func.count()).group_by(inbox.c.status)
+        with self.store.engine.connect() as conn:
+            return {status: int(n) for status, n in conn.execute(query)}
+
+
+@contextlib.asynccontextmanager
+async def world(store: Store, records: int) -> AsyncIterator[World]:
+    netsuite, zoho = NetSuiteSimulator(records=records, seed=21), ZohoSimulator(seed=21)
+    with serving(netsuite.app) as ns_at, serving(zoho.app) as zoho_at:
+        store.add(
+            "acme",
+            {
+                "netsuite": netsuite.credentials(ns_at.base_url),
+                "zoho": zoho.credentials(zoho_at.base_url),
+            },
+        )
+        async with open_session(store.engine, store.keyring, "acme") as session:
+            crm = ZohoCRM(session.zoho, policy=RetryPolicy(initial=0.001), sleep=_no_wait)
+            for module in MODULES.values():
+                await crm.create_field(module, KEY_FIELD)
+                await crm.create_field(module, INACTIVE_FIELD)
+            reader = RecordReader(SuiteQL(session.netsuite, sleep=_no_wait))
+            connection_id = get_connection(store.engine, "acme").id
+            pipeline = Pipeline(
+                store.engine, connection_id, reader=reader, zoho=crm, mapping=default_mapping()
+            )
+            yield World(netsuite, zoho, zoho_at, store, pipeline, reader, connection_id)
+
+
+async def test_a_backfill_arrives_in_zoho_once_with_its_lookups(store: Store) -> None:
+    async with world(store, 400) as w:
+        for record_type in RECORD_TYPES:
+            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        report = await w.pipeline.drain()
+        zoho = await w.zoho_records()
+        again = await w.pipeline.drain()
+    counts = {t: w.netsuite.account.db.count(t) for t in RECORD_TYPES}
+    assert report.claimed == sum(counts.values())
+    assert report.failed == 0, search_audit(w.store.engine, w.connection_id, outcome="failed")
+    for record_type, module in MODULES.items():
+        synced = [r for r in zoho[module] if r.get("NetSuite_ID")]
+        assert len(synced) == counts[record_type]
+        assert len({r["NetSuite_ID"] for r in synced}) == counts[record_type], "no duplicates"
+    assert again.claimed == 0
+    assert w.inbox_statuses() == {"done": report.claimed}
+
+
+async def test_parents_and_companies_resolve_to_zoho_ids(store: Store) -> None:
+    async with world(store, 300) as w:
+        for record_type in RECORD_TYPES:
+            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.pipeline.drain()
+        zoho = await w.zoho_records()
+    by_ns = {
+        module: {r["NetSuite_ID"]: r for r in zoho[module] if r.get("NetSuite_ID")}
+        for module in MODULES.values()
+    }
+    children = w.netsuite.account.db.select(
+        "SELECT id, parent FROM customer WHERE parent IS NOT NULL"
+    )
+    assert children, "the seed has parent hierarchies"
+    for child in children:
+        account = by_ns["Accounts"][str(child["id"])]
+        assert account["Parent_Account"]["id"] == by_ns["Accounts"][str(child["parent"])]["id"]
+    contacts = w.netsuite.account.db.select(
+        "SELECT c.id, c.company FROM contact c JOIN customer cu ON cu.id = c.company"
+    )
+    for contact in contacts[:50]:
+        zoho_contact = by_ns["Contacts"][str(contact["id"])]
+        parent = by_ns["Accounts"][str(contact["company"])]
+        assert zoho_contact["Account_Name"]["id"] == parent["id"]
+
+
+async def test_events_without_rows_are_fetched_and_unchanged_records_skipped(
+    store: Store,
+) -> None:
+    async with world(store, 200) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "vendor")
+        first = await w.pipeline.drain()
+        with w.store.engine.begin() as conn:  # a change event arrives for every vendor again
+            conn.execute(
+                inbox.insert(),
+                [
+                    {
+                        "connection_id": w.connection_id,
+                        "source": "event",
+                        "idempotency_key": f"evt-{row['id']}",
+                        "record_type": "vendor",
+                        "record_id": str(row["id"]),
+                        "status": "pending",
+                        "received_at": datetime.now(UTC),
+                    }
+                    for row in w.netsuite.account.db.select("SELECT id FROM vendor")
+                ],
+            )
+        second = await w.pipeline.drain()
+    assert first.written == w.netsuite.account.db.count("vendor")
+    assert second.unchanged == first.written, "same payload as last written: nothing sent"
+    assert second.written == 0
+    with w.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(links)).scalar_one() == first.written
