@@ -25,6 +25,7 @@ from ml_connector.store.connections import get_connection
 from ml_connector.store.tables import inbox, links
 from ml_connector.sync import backfill
 from ml_connector.sync.pipeline import Pipeline
+from ml_connector.sync.replay import replay
 from ml_connector.zoho import ZohoCRM
 from tests.integration.conftest import Store
 
@@ -47,6 +48,7 @@ class World:
     store: Store
     pipeline: Pipeline
     reader: RecordReader
+    suiteql: SuiteQL
     connection_id: int
 
     async def zoho_records(self) -> dict[str, list[dict[str, Any]]]:
@@ -54,6 +56,9 @@ class World:
             state = await http.get(self.zoho.control_url(self.zoho_at.base_url) + "/state")
         records: dict[str, list[dict[str, Any]]] = state.json()["records"]
         return records
+
+    def reader_calls(self) -> int:
+        return self.suiteql.calls
 
     def inbox_statuses(self) -> dict[str, int]:
         query = select(inbox.c.status, func.count()).group_by(inbox.c.status)
@@ -77,12 +82,13 @@ async def world(store: Store, records: int) -> AsyncIterator[World]:
             for module in MODULES.values():
                 await crm.create_field(module, KEY_FIELD)
                 await crm.create_field(module, INACTIVE_FIELD)
-            reader = RecordReader(SuiteQL(session.netsuite, sleep=_no_wait))
+            suiteql = SuiteQL(session.netsuite, sleep=_no_wait)
+            reader = RecordReader(suiteql)
             connection_id = get_connection(store.engine, "acme").id
             pipeline = Pipeline(
                 store.engine, connection_id, reader=reader, zoho=crm, mapping=default_mapping()
             )
-            yield World(netsuite, zoho, zoho_at, store, pipeline, reader, connection_id)
+            yield World(netsuite, zoho, zoho_at, store, pipeline, reader, suiteql, connection_id)
 
 
 async def test_a_backfill_arrives_in_zoho_once_with_its_lookups(store: Store) -> None:
@@ -157,3 +163,26 @@ async def test_events_without_rows_are_fetched_and_unchanged_records_skipped(
     assert second.written == 0
     with w.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(links)).scalar_one() == first.written
+
+
+async def test_a_429_storm_is_journalled_and_replayed_without_netsuite(store: Store) -> None:
+    async with world(store, 150) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "vendor")
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        storm = {"kind": "status", "status": 429, "path": "/crm/v8/Vendors/upsert", "count": 6}
+        async with httpx.AsyncClient() as http:
+            assert (await http.post(control + "/faults", json=storm)).status_code < 300
+        stormy = await w.pipeline.drain()
+        failed = search_audit(w.store.engine, w.connection_id, outcome="failed")
+        netsuite_calls_before = w.reader_calls()
+        replayed = await replay(w.store.engine, w.connection_id, w.pipeline.zoho, default_mapping())
+        zoho = await w.zoho_records()
+        again = await replay(w.store.engine, w.connection_id, w.pipeline.zoho, default_mapping())
+    vendors = w.netsuite.account.db.count("vendor")
+    assert stormy.failed == vendors, "a call that outlasted five retries fails all its records"
+    assert {f.code for f in failed} == {"TOO_MANY_REQUESTS"}
+    assert all(f.payload for f in failed), "the payload is kept for replay"
+    assert (replayed.replayed, replayed.written, replayed.failed) == (vendors, vendors, 0)
+    assert w.reader_calls() == netsuite_calls_before, "replay reads nothing from NetSuite"
+    assert len([r for r in zoho["Vendors"] if r.get("NetSuite_ID")]) == vendors
+    assert again.replayed == 0

@@ -16,6 +16,7 @@ from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
 from ml_connector.cli.setup import setup_app
+from ml_connector.cli.sync import audit_command, replay_command, sync_command
 from ml_connector.errors import ConnectorError
 from ml_connector.settings import load_settings
 
@@ -34,9 +35,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(setup_app, name="setup")
+app.command("audit")(audit_command)
 app.command("backfill")(backfill_command)
 app.command("ping")(ping_command)
+app.command("replay")(replay_command)
 app.command("sandbox")(sandbox_command)
+app.command("sync")(sync_command)
 
 
 @app.callback()

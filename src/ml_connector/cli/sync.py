@@ -1,0 +1,125 @@
+"""``ml-connector sync``, ``replay`` and ``audit``: run the pipeline and look at what it did."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import typer
+
+from ml_connector.cli.output import print_json, print_table
+from ml_connector.cli.runtime import Runtime
+from ml_connector.mapping import MappingFile, default_mapping, load_mapping
+from ml_connector.netsuite import RECORD_TYPES
+from ml_connector.store.audit import search_audit
+from ml_connector.store.connections import get_connection
+from ml_connector.sync import poll
+from ml_connector.sync.pipeline import DrainReport
+from ml_connector.sync.replay import ReplayReport, replay
+from ml_connector.sync.services import open_services
+
+__all__ = ["audit_command", "replay_command", "sync_command"]
+
+MAPPING_OPTION = typer.Option(None, "--mapping", help="mapping file (default: the shipped one)")
+JSON_OPTION = typer.Option(False, "--json", help="print JSON")
+
+
+def _mapping(path: Path | None) -> MappingFile:
+    return load_mapping(path).mapping if path else default_mapping()
+
+
+async def _sync(
+    runtime: Runtime, name: str, mapping: MappingFile, poll_since: datetime | None
+) -> DrainReport:
+    options = runtime.session_options()
+    async with open_services(
+        runtime.engine, runtime.keyring, name, mapping=mapping, options=options
+    ) as services:
+        if poll_since is not None:
+            for record_type in RECORD_TYPES:
+                await poll(
+                    runtime.engine,
+                    services.reader,
+                    services.connection_id,
+                    record_type,
+                    start=poll_since,
+                )
+        return await services.pipeline.drain()
+
+
+def sync_command(
+    ctx: typer.Context,
+    connection: str,
+    mapping: Path | None = MAPPING_OPTION,
+    poll_hours: float = typer.Option(
+        1.0, "--poll-hours", help="on a first poll, look this far back (0: do not poll)"
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Poll NetSuite for changes, then write everything queued to Zoho."""
+    runtime: Runtime = ctx.obj
+    since = datetime.now(UTC) - timedelta(hours=poll_hours) if poll_hours > 0 else None
+    report = asyncio.run(_sync(runtime, connection, _mapping(mapping), since))
+    if as_json:
+        print_json(report.__dict__)
+        return
+    typer.echo(
+        f"{report.claimed} events: {report.written} written, {report.unchanged} unchanged, "
+        f"{report.failed} failed, {report.skipped} skipped"
+    )
+    if report.failed:
+        typer.echo(f"see them with: ml-connector audit {connection} --failed")
+
+
+async def _replay(runtime: Runtime, name: str, mapping: MappingFile) -> ReplayReport:
+    options = runtime.session_options()
+    async with open_services(
+        runtime.engine, runtime.keyring, name, mapping=mapping, options=options
+    ) as services:
+        return await replay(runtime.engine, services.connection_id, services.zoho, mapping)
+
+
+def replay_command(
+    ctx: typer.Context,
+    connection: str,
+    mapping: Path | None = MAPPING_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Re-send the stored payloads of records whose last write failed (NetSuite is not read)."""
+    runtime: Runtime = ctx.obj
+    report = asyncio.run(_replay(runtime, connection, _mapping(mapping)))
+    if as_json:
+        print_json(report.__dict__)
+        return
+    typer.echo(
+        f"{report.replayed} replayed: {report.written} written, {report.failed} failed; "
+        f"{report.not_replayable} need their NetSuite row again (a poll or backfill brings it)"
+    )
+
+
+def audit_command(
+    ctx: typer.Context,
+    connection: str,
+    *,
+    failed: bool = typer.Option(False, "--failed", help="only failed attempts"),
+    record: str | None = typer.Option(None, "--record", help="one NetSuite internal id"),
+    limit: int = typer.Option(50, help="newest rows to show"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The newest audit rows: what happened to each record, with Zoho's answer."""
+    runtime: Runtime = ctx.obj
+    connection_id = get_connection(runtime.engine, connection).id
+    rows = search_audit(
+        runtime.engine, connection_id, outcome="failed" if failed else None,
+        source_id=record, limit=limit,
+    )  # fmt: skip
+    if as_json:
+        print_json([row.__dict__ for row in rows])
+        return
+    table = [
+        [row.created_at, f"{row.source_type} {row.source_id}", row.outcome,
+         row.zoho_id or "", row.code or "", (row.message or "")[:60]]
+        for row in rows
+    ]  # fmt: skip
+    print_table("Audit", ["when", "record", "outcome", "Zoho id", "code", "message"], table)

@@ -1,0 +1,51 @@
+"""setup zoho, backfill, sync, audit and replay, in the order an operator runs them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.server import serving
+from ml_connector.sandbox.zoho import ZohoSimulator
+from tests.cli.conftest import Run
+
+
+@pytest.fixture
+def both(run: Run, tmp_path: Path) -> Iterator[NetSuiteSimulator]:
+    netsuite, zoho = NetSuiteSimulator(records=300, seed=4), ZohoSimulator(seed=4)
+    with serving(netsuite.app) as ns_at, serving(zoho.app) as zoho_at:
+        document = {
+            "netsuite": netsuite.credentials(ns_at.base_url),
+            "zoho": zoho.credentials(zoho_at.base_url),
+        }
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps(document))
+        assert run("connection", "add", "acme", "--config", str(path)).code == 0
+        yield netsuite
+
+
+def test_a_first_sync_from_the_terminal(run: Run, both: NetSuiteSimulator) -> None:
+    assert run("setup", "zoho", "acme").code == 0
+    assert run("backfill", "acme", "--types", "vendor").code == 0
+    synced = run("sync", "acme", "--poll-hours", "0", "--json")
+    assert synced.code == 0, synced.err
+    vendors = both.account.db.count("vendor")
+    assert synced.json() == {
+        "claimed": vendors,
+        "written": vendors,
+        "unchanged": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+    audit = run("audit", "acme", "--json", "--limit", "1000").json()
+    assert {row["outcome"] for row in audit} == {"written"}
+    assert len(audit) == vendors
+    one = audit[0]["source_id"]
+    history = run("audit", "acme", "--record", one, "--json").json()
+    assert [row["source_id"] for row in history] == [one]
+    assert run("replay", "acme", "--json").json()["replayed"] == 0
+    assert run("audit", "acme", "--failed", "--json").json() == []
