@@ -10,14 +10,28 @@ from ml_connector.zoho.client import (
     ZohoCRM,
     concurrency_for,
 )
+from ml_connector.zoho.preparation import (
+    AccessProblem,
+    FieldStep,
+    SetupReport,
+    inactive_field_spec,
+    key_field_spec,
+    prepare_org,
+)
 from ml_connector.zoho.results import WriteResult
 
 __all__ = [
     "EDITION_CONCURRENCY",
     "MAX_IDS",
     "MAX_RECORDS",
+    "AccessProblem",
+    "FieldStep",
+    "SetupReport",
     "TransientError",
     "WriteResult",
     "ZohoCRM",
     "concurrency_for",
+    "inactive_field_spec",
+    "key_field_spec",
+    "prepare_org",
 ]
