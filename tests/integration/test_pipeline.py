@@ -25,6 +25,7 @@ from ml_connector.store.connections import get_connection
 from ml_connector.store.tables import inbox, links
 from ml_connector.sync import backfill
 from ml_connector.sync.pipeline import Pipeline
+from ml_connector.sync.reconcile import queue_fixes, reconcile
 from ml_connector.sync.replay import replay
 from ml_connector.zoho import ZohoCRM
 from tests.integration.conftest import Store
@@ -47,6 +48,7 @@ class World:
     zoho_at: ServedApp
     store: Store
     pipeline: Pipeline
+    crm: ZohoCRM
     reader: RecordReader
     suiteql: SuiteQL
     connection_id: int
@@ -88,7 +90,9 @@ async def world(store: Store, records: int) -> AsyncIterator[World]:
             pipeline = Pipeline(
                 store.engine, connection_id, reader=reader, zoho=crm, mapping=default_mapping()
             )
-            yield World(netsuite, zoho, zoho_at, store, pipeline, reader, suiteql, connection_id)
+            yield World(
+                netsuite, zoho, zoho_at, store, pipeline, crm, reader, suiteql, connection_id
+            )
 
 
 async def test_a_backfill_arrives_in_zoho_once_with_its_lookups(store: Store) -> None:
@@ -186,3 +190,50 @@ async def test_a_429_storm_is_journalled_and_replayed_without_netsuite(store: St
     assert w.reader_calls() == netsuite_calls_before, "replay reads nothing from NetSuite"
     assert len([r for r in zoho["Vendors"] if r.get("NetSuite_ID")]) == vendors
     assert again.replayed == 0
+
+
+async def test_reconcile_finds_what_people_changed_in_zoho(store: Store) -> None:
+    async with world(store, 200) as w:
+        for record_type in RECORD_TYPES:
+            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.pipeline.drain()
+        clean = await reconcile(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
+            mapping=default_mapping(), types=RECORD_TYPES,
+        )  # fmt: skip
+        accounts = [r for r in (await w.zoho_records())["Accounts"] if r.get("NetSuite_ID")]
+        edited, deleted = accounts[0], accounts[1]
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        async with httpx.AsyncClient() as http:  # a person edits one account and deletes another
+            edit = {"Account_Name": "Renamed by hand"}
+            patched = await http.patch(f"{control}/records/Accounts/{edited['id']}", json=edit)
+            assert patched.status_code < 300
+            gone = await http.delete(f"{control}/records/Accounts/{deleted['id']}")
+            assert gone.status_code < 300
+        after = await reconcile(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
+            mapping=default_mapping(), types=("customer",),
+        )  # fmt: skip
+        queued = queue_fixes(w.store.engine, w.connection_id, after.differences)
+        fixed = await w.pipeline.drain()
+        # the deleted account came back with a new Zoho id: its contacts now point at the old
+        # one, which the next reconciliation finds and fixes
+        second = await reconcile(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
+            mapping=default_mapping(), types=RECORD_TYPES,
+        )  # fmt: skip
+        queue_fixes(w.store.engine, w.connection_id, second.differences)
+        await w.pipeline.drain()
+        final = await reconcile(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
+            mapping=default_mapping(), types=RECORD_TYPES,
+        )  # fmt: skip
+    assert (queued, fixed.written) == (2, 2)
+    assert {(d.kind, d.fields) for d in second.differences} <= {("different", ("Account_Name",))}
+    assert final.differences == []
+    assert clean.differences == []
+    assert sum(clean.compared.values()) == 200
+    assert {(d.record_id, d.kind, d.fields) for d in after.differences} == {
+        (edited["NetSuite_ID"], "different", ("Account_Name",)),
+        (deleted["NetSuite_ID"], "missing", ()),
+    }
