@@ -10,6 +10,7 @@ from ml_connector.cli.auth import auth_app
 from ml_connector.cli.backfill import backfill_command
 from ml_connector.cli.connection import connection_app
 from ml_connector.cli.db import db_app
+from ml_connector.cli.demo import demo_command
 from ml_connector.cli.keys import keys_app
 from ml_connector.cli.mapping import mapping_app
 from ml_connector.cli.ping import ping_command
@@ -37,6 +38,7 @@ app.add_typer(mapping_app, name="mapping")
 app.add_typer(setup_app, name="setup")
 app.command("audit")(audit_command)
 app.command("backfill")(backfill_command)
+app.command("demo")(demo_command)
 app.command("ping")(ping_command)
 app.command("replay")(replay_command)
 app.command("sandbox")(sandbox_command)
