@@ -49,3 +49,18 @@ def test_a_first_sync_from_the_terminal(run: Run, both: NetSuiteSimulator) -> No
     assert [row["source_id"] for row in history] == [one]
     assert run("replay", "acme", "--json").json()["replayed"] == 0
     assert run("audit", "acme", "--failed", "--json").json() == []
+
+
+def test_reconcile_finds_a_clean_sync_and_names_unknown_types(
+    run: Run, both: NetSuiteSimulator
+) -> None:
+    run("setup", "zoho", "acme")
+    run("backfill", "acme", "--types", "customer")
+    run("sync", "acme", "--poll-hours", "0")
+    clean = run("reconcile", "acme", "--types", "customer", "--json")
+    assert clean.code == 0, clean.err
+    assert clean.json()["different"] == 0
+    assert clean.json()["compared"] == {"customer": both.account.db.count("customer")}
+    unknown = run("reconcile", "acme", "--types", "invoice")
+    assert unknown.code == 1
+    assert "invoice" in unknown.err

@@ -17,7 +17,12 @@ from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
 from ml_connector.cli.setup import setup_app
-from ml_connector.cli.sync import audit_command, replay_command, sync_command
+from ml_connector.cli.sync import (
+    audit_command,
+    reconcile_command,
+    replay_command,
+    sync_command,
+)
 from ml_connector.errors import ConnectorError
 from ml_connector.settings import load_settings
 
@@ -40,6 +45,7 @@ app.command("audit")(audit_command)
 app.command("backfill")(backfill_command)
 app.command("demo")(demo_command)
 app.command("ping")(ping_command)
+app.command("reconcile")(reconcile_command)
 app.command("replay")(replay_command)
 app.command("sandbox")(sandbox_command)
 app.command("sync")(sync_command)

@@ -16,10 +16,11 @@ from ml_connector.store.audit import search_audit
 from ml_connector.store.connections import get_connection
 from ml_connector.sync import poll
 from ml_connector.sync.pipeline import DrainReport
+from ml_connector.sync.reconcile import ReconcileReport, queue_fixes, reconcile
 from ml_connector.sync.replay import ReplayReport, replay
 from ml_connector.sync.services import open_services
 
-__all__ = ["audit_command", "replay_command", "sync_command"]
+__all__ = ["audit_command", "reconcile_command", "replay_command", "sync_command"]
 
 MAPPING_OPTION = typer.Option(None, "--mapping", help="mapping file (default: the shipped one)")
 JSON_OPTION = typer.Option(False, "--json", help="print JSON")
@@ -123,3 +124,52 @@ def audit_command(
         for row in rows
     ]  # fmt: skip
     print_table("Audit", ["when", "record", "outcome", "Zoho id", "code", "message"], table)
+
+
+async def _reconcile(
+    runtime: Runtime, name: str, mapping: MappingFile, types: list[str], fix: bool
+) -> tuple[ReconcileReport, int]:
+    options = runtime.session_options()
+    engine = runtime.engine
+    async with open_services(engine, runtime.keyring, name, mapping=mapping, options=options) as s:
+        found = await reconcile(
+            engine, s.connection_id, reader=s.reader, zoho=s.zoho, mapping=mapping, types=types
+        )
+        queued = queue_fixes(engine, s.connection_id, found.differences) if fix else 0
+    return found, queued
+
+
+def reconcile_command(
+    ctx: typer.Context,
+    connection: str,
+    *,
+    types: str = typer.Option(",".join(RECORD_TYPES), help="comma-separated record types"),
+    fix: bool = typer.Option(False, "--fix", help="queue the differences for sync"),
+    mapping: Path | None = MAPPING_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Compare every NetSuite record with its Zoho record; exit 1 if anything differs."""
+    runtime: Runtime = ctx.obj
+    chosen = [t.strip() for t in types.split(",") if t.strip()]
+    found, queued = asyncio.run(_reconcile(runtime, connection, _mapping(mapping), chosen, fix))
+    if as_json:
+        print_json(
+            {
+                "compared": found.compared,
+                "missing": found.count("missing"),
+                "different": found.count("different"),
+                "differences": [d.__dict__ for d in found.differences],
+                "queued": queued,
+            }
+        )
+    else:
+        rows = [
+            [f"{d.record_type} {d.record_id}", d.kind, ", ".join(d.fields)]
+            for d in found.differences
+        ]
+        print_table("Differences", ["NetSuite record", "kind", "fields"], rows[:200])
+        typer.echo(f"{sum(found.compared.values())} compared; {len(found.differences)} differ")
+        if queued:
+            typer.echo(f"{queued} queued; run `ml-connector sync {connection}` to write them")
+    if found.differences and not fix:
+        raise typer.Exit(1)
