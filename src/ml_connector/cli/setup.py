@@ -46,7 +46,7 @@ def netsuite_command(
 @setup_app.command("zoho")
 def zoho_command(
     ctx: typer.Context,
-    connection: str,
+    connection: str = typer.Argument(help="connection name"),
     mapping_file: Path | None = typer.Option(
         None, "--mapping", help="mapping file; default: the built-in one"
     ),

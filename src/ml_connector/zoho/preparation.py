@@ -10,6 +10,7 @@ report says which scope or module is missing instead.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -50,6 +51,7 @@ class FieldStep:
     api_name: str
     outcome: Literal["created", "already there", "failed"]
     detail: str = ""
+    field_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ async def _ensure(
         field_id = await crm.create_field(module, spec)
     except PermanentError as exc:
         return FieldStep(module, api_name, "failed", _creation_hint(exc))
-    return FieldStep(module, api_name, "created", f"id {field_id}")
+    return FieldStep(module, api_name, "created", f"id {field_id}", field_id)
 
 
 def _creation_hint(exc: PermanentError) -> str:
@@ -219,9 +221,9 @@ def _verified(step: FieldStep, metadata: Mapping[str, Sequence[Mapping[str, Any]
     """A created field Zoho named differently from its label cannot serve the mapping as is."""
     if step.outcome != "created":
         return step
-    field_id = step.detail.removeprefix("id ")
-    named = [str(f.get("api_name")) for f in metadata[step.module] if str(f.get("id")) == field_id]
+    fields = metadata[step.module]
+    named = [str(f.get("api_name")) for f in fields if str(f.get("id")) == step.field_id]
     if named and named[0] != step.api_name:
         detail = f"{step.detail}, named {named[0]} by Zoho: use that name in the mapping"
-        return FieldStep(step.module, step.api_name, "created", detail)
+        return dataclasses.replace(step, detail=detail)
     return step
