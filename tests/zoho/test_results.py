@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ml_connector.zoho.results import NO_RESULT, read_results
 from tests.zoho import bodies
@@ -112,3 +114,28 @@ def test_plain_insert_answers_say_the_action_only_in_their_message() -> None:
     del element["action"]
     (result,) = read_results(201, {"data": [element]}, 1)
     assert result.action == "insert"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+elements = st.one_of(
+    json_values,
+    st.sampled_from([bodies.success("1", "insert"), bodies.INVALID_DATA, bodies.MULTIPLE_ERRORS]),
+)
+answers = st.one_of(json_values, st.fixed_dictionaries({"data": st.lists(elements, max_size=120)}))
+
+
+@given(
+    status=st.sampled_from([200, 201, 207, 400, 403, 500]),
+    body=answers,
+    count=st.integers(0, 100),
+)
+def test_whatever_zoho_answers_every_record_gets_exactly_one_result(
+    status: int, body: Any, count: int
+) -> None:
+    results = read_results(status, body, count)
+    assert len(results) == count
+    assert all(r.ok or r.code for r in results)
