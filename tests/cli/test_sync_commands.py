@@ -64,3 +64,20 @@ def test_reconcile_finds_a_clean_sync_and_names_unknown_types(
     unknown = run("reconcile", "acme", "--types", "invoice")
     assert unknown.code == 1
     assert "invoice" in unknown.err
+
+
+def test_status_shows_tokens_backlog_and_last_hour(run: Run, both: NetSuiteSimulator) -> None:
+    run("setup", "zoho", "acme")
+    run("backfill", "acme", "--types", "vendor")
+    before = run("status", "acme", "--json").json()[0]
+    vendors = both.account.db.count("vendor")
+    assert before["backlog"] == vendors
+    assert before["status"] == "active"
+    assert "zoho.access" in before["token_expiry"]
+    run("sync", "acme", "--poll-hours", "1")
+    after = run("status", "--json").json()[0]
+    assert after["backlog"] == 0
+    assert after["written_last_hour"] == vendors
+    assert set(after["poll_lag_seconds"]) == {"customer", "vendor", "contact"}
+    assert all(lag >= 0 for lag in after["poll_lag_seconds"].values())
+    assert run("status", "ghost").code == 1

@@ -70,4 +70,9 @@ async def poll(
             cursor=moved,
         )
         mark = newest
+    if not read:  # nothing changed: record that the poll ran, watermark unchanged
+        await asyncio.to_thread(
+            commit_page, engine, connection_id, source="poll", record_type=record_type,
+            rows=[], stream=stream, cursor=Cursor(mark, cursor.watermark_id if cursor else None),
+        )  # fmt: skip
     return PollResult(record_type, read, queued, mark)
