@@ -165,7 +165,7 @@ def _entity(db: Database, rng: random.Random, owner: str, person: bool) -> Row:
         "id": entity_id, "entityid": f"{name} {entity_id}", "altname": name,
         "companyname": company, "isperson": "T" if person else "F",
         "firstname": first if person else None, "lastname": last if person else None,
-        "email": f"{slug}.{entity_id}@example.com", "phone": f"+1 555 {entity_id % 10000:04d}",
+        "email": f"{slug}.{entity_id}@example.com", "phone": f"+1 617 555 {entity_id % 10000:04d}",
         "isinactive": "T" if rng.random() < 0.05 else "F", "subsidiary": rng.randint(1, 3),
         "currency": rng.randint(1, 4), "datecreated": created, "lastmodifieddate": modified,
         "custentity_industry": rng.choice(_INDUSTRIES), "custentity_tier": rng.choice(_TIERS),
@@ -205,7 +205,7 @@ def _contact(db: Database, rng: random.Random, batch: _Batch) -> None:
         "id": contact_id, "entityid": f"{first} {last} {contact_id}", "company": company,
         "firstname": first, "lastname": last, "title": rng.choice(("CFO", "Buyer", "AP Clerk")),
         "email": f"{first}.{last}.{contact_id}@example.com".lower(),
-        "phone": f"+1 555 {contact_id % 10000:04d}", "isinactive": "F",
+        "phone": f"+1 617 555 {contact_id % 10000:04d}", "isinactive": "F",
         "subsidiary": int(subsidiary), "datecreated": created, "lastmodifieddate": modified,
     })  # fmt: skip
     return None
