@@ -93,10 +93,15 @@ class _Run:
         async for rows in pages:
             tail = rows[-1]
             done = Cursor(tail["lastmodified"] if since else None, None, str(tail["id"]))
-            added = await asyncio.to_thread(
+            commit = asyncio.ensure_future(asyncio.to_thread(
                 commit_page, self.engine, self.connection_id, source="backfill",
                 record_type=self.record_type, rows=rows, stream=stream, cursor=done,
-            )  # fmt: skip
+            ))  # fmt: skip
+            try:
+                added = await asyncio.shield(commit)
+            except asyncio.CancelledError:
+                await commit  # a page being committed lands before the range stops
+                raise
             # add after the await: ``x += await …`` would read x before other ranges add to it
             self.read += len(rows)
             self.queued += added
