@@ -7,19 +7,28 @@ engine, the keyring, the clock and the options, so the same app runs in-process 
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ml_connector.store.keyring import Keyring
 from ml_connector.web.health import healthz
+from ml_connector.web.metrics import InboxDepth, MetricsEndpoint
 from ml_connector.web.netsuite_hook import NetSuiteHook
 from ml_connector.web.options import WebOptions
+from ml_connector.web.readiness import Readiness
 
 __all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
 
 NETSUITE_HOOK_PATH = "/hooks/netsuite/{connection}"
 
@@ -30,11 +39,49 @@ def create_app(
     keyring: Keyring,
     clock: Callable[[], float] = time.time,
     options: WebOptions | None = None,
+    on_event: Callable[[str], None] | None = None,
+    queue_check: Callable[[], None] | None = None,
+    registry: CollectorRegistry | None = None,
 ) -> Starlette:
-    """The app; ``clock`` gives epoch seconds (timestamps are checked and stamped with it)."""
+    """The app; ``clock`` gives epoch seconds (timestamps are checked and stamped with it).
+
+    ``on_event`` is called with the connection name after a new event is committed (the
+    service wakes a drain with it); ``queue_check`` raises when the queue is unreachable and
+    makes ``/readyz`` say so; ``registry`` enables ``/metrics`` and gets the inbox depth gauge.
+    """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
+    readiness = Readiness(engine, queue_check)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
-        Route(NETSUITE_HOOK_PATH, hook.receive, methods=["POST"]),
+        Route("/readyz", readiness.readyz, methods=["GET"]),
+        Route(NETSUITE_HOOK_PATH, _notifying(hook.receive, on_event), methods=["POST"]),
     ]
+    if registry is not None:
+        registry.register(InboxDepth(engine))
+        routes.append(Route("/metrics", MetricsEndpoint(registry).metrics, methods=["GET"]))
     return Starlette(routes=routes)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _notifying(receive: Endpoint, on_event: Callable[[str], None] | None) -> Endpoint:
+    """``receive``, then ``on_event`` for a newly stored event (202) once it is committed."""
+    if on_event is None:
+        return receive
+    notify = on_event
+
+    async def receive_and_notify(request: Request) -> Response:
+        response = await receive(request)
+        if response.status_code == 202:
+            name = request.path_params["connection"]
+            try:
+                await run_in_threadpool(notify, name)
+            except Exception as exc:  # the event is stored; polling and drains will reach it
+                logger.warning(
+                    "could not wake a drain",
+                    extra={"connection": name, "error": type(exc).__name__},
+                )
+        return response
+
+    return receive_and_notify

@@ -1,0 +1,86 @@
+"""The huey tasks: thin wrappers over :mod:`.work` that carry connection names, never payloads.
+
+Fan-out tasks (``poll_all``, ``drain_all``, ``refresh_all``) list the active connections and
+queue one task per connection, so one connection's failure (re-authorization needed, a remote
+down) is logged in its own task and never stops the others. Failures are logged, not retried
+by huey: the next scheduled run or the next event's wake-up is the retry, and the store keeps
+the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from huey import Huey
+
+from ml_connector.jobs.work import (
+    JobContext,
+    active_connections,
+    drain_connection,
+    poll_connection,
+    refresh_tokens,
+    sweep_leases,
+)
+
+__all__ = ["Tasks"]
+
+logger = logging.getLogger(__name__)
+
+Task = Callable[..., Any]
+T = TypeVar("T")
+
+
+class Tasks:
+    """The service's tasks, registered on one queue, each callable to enqueue it."""
+
+    def __init__(self, queue: Huey, context: JobContext) -> None:
+        self.queue, self.context = queue, context
+        self.drain: Task = queue.task(name="drain")(self._drain)
+        self.poll: Task = queue.task(name="poll")(self._poll)
+        self.refresh: Task = queue.task(name="refresh_tokens")(self._refresh)
+        self.sweep: Task = queue.task(name="sweep_leases")(self._sweep)
+        self.drain_all: Task = queue.task(name="drain_all")(self._fan_out(self.drain))
+        self.poll_all: Task = queue.task(name="poll_all")(self._fan_out(self.poll))
+        self.refresh_all: Task = queue.task(name="refresh_all")(self._fan_out(self.refresh))
+
+    def wake(self, connection: str) -> None:
+        """Ask a worker to drain ``connection`` soon (an event was just stored)."""
+        self.drain(connection)
+
+    def _fan_out(self, task: Task) -> Callable[[], None]:
+        def fan_out() -> None:
+            for name in active_connections(self.context.engine):
+                task(name)
+
+        return fan_out
+
+    def _drain(self, name: str) -> None:
+        report = self._isolated("drain", name, drain_connection(self.context, name))
+        if report is not None and report.claimed:
+            logger.info("drained", extra={"connection": name, **report.__dict__})
+
+    def _poll(self, name: str) -> None:
+        queued = self._isolated("poll", name, poll_connection(self.context, name))
+        if queued:
+            logger.info("poll queued changes", extra={"connection": name, "queued": queued})
+            self.drain(name)
+
+    def _refresh(self, name: str) -> None:
+        self._isolated("token refresh", name, refresh_tokens(self.context, name))
+
+    def _sweep(self) -> None:
+        sweep_leases(self.context)
+
+    def _isolated(self, job: str, name: str, work: Coroutine[Any, Any, T]) -> T | None:
+        """Run one connection's job; a failure is logged and stays with that connection."""
+        try:
+            return asyncio.run(work)
+        except Exception as exc:
+            logger.warning(
+                f"{job} failed",
+                extra={"connection": name, "error": type(exc).__name__, "detail": str(exc)},
+            )
+            return None

@@ -1,0 +1,161 @@
+"""What each job does, as plain async functions over the store and one connection's services.
+
+Huey tasks (see :mod:`.tasks`) are thin wrappers around these, so tests call them directly and
+the queue only decides *when* they run. Every function is safe to run twice at once (two
+schedulers by mistake, a wake-up and the safety net together): drains serialise per connection
+on a store lock and claim rows by lease, polls write rows keyed for idempotency, the sweeper
+only returns expired leases, and token refreshes are single-flight in the token manager.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from ml_connector.auth.session import SessionOptions, open_session
+from ml_connector.jobs.meters import Meters, ObservedTransport
+from ml_connector.mapping import MappingFile
+from ml_connector.netsuite import RECORD_TYPES
+from ml_connector.store.connections import get_connection, list_connections
+from ml_connector.store.keyring import Keyring
+from ml_connector.store.leases import sweep
+from ml_connector.store.locks import release, try_acquire
+from ml_connector.store.tokens import read_token
+from ml_connector.sync import DEFAULT_OVERLAP, poll
+from ml_connector.sync.pipeline import DrainReport
+from ml_connector.sync.services import Services, open_services
+
+__all__ = [
+    "NEEDS_REAUTH",
+    "JobContext",
+    "active_connections",
+    "drain_connection",
+    "poll_connection",
+    "refresh_tokens",
+    "sweep_leases",
+]
+
+logger = logging.getLogger(__name__)
+
+NEEDS_REAUTH = "needs_reauth"
+DRAIN_LOCK_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """Everything a job needs, built once by the process that runs the jobs."""
+
+    engine: Engine
+    keyring: Keyring
+    mapping: MappingFile
+    meters: Meters
+    session_options: SessionOptions = field(default_factory=SessionOptions)
+    overlap: timedelta = DEFAULT_OVERLAP
+    stopping: threading.Event = field(default_factory=threading.Event)
+    clock: Callable[[], float] = time.time
+
+    def now(self) -> datetime:
+        """The context's clock as an aware UTC time."""
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+
+def active_connections(engine: Engine) -> list[str]:
+    """Names of the connections jobs should serve: all but those waiting for re-authorization."""
+    return [row.name for row in list_connections(engine) if row.status != NEEDS_REAUTH]
+
+
+@contextlib.asynccontextmanager
+async def _services(context: JobContext, name: str) -> AsyncIterator[Services]:
+    transport = ObservedTransport(context.meters, name)
+    options = replace(context.session_options, transport=transport)
+    try:
+        async with open_services(
+            context.engine, context.keyring, name, mapping=context.mapping, options=options
+        ) as services:
+            yield services
+    finally:
+        await transport.close()
+
+
+async def drain_connection(context: JobContext, name: str) -> DrainReport:
+    """Write a connection's pending inbox rows to Zoho, one batch at a time, until none are left.
+
+    Between batches it checks ``stopping``: on shutdown the batch in flight is finished (its
+    rows committed done) and no new one is claimed. A drain already running for the connection
+    (another worker) makes this one a no-op: that drain will claim what is there.
+    """
+    holder = secrets.token_hex(8)
+    lock = f"drain/{name}"
+    if not try_acquire(context.engine, lock, holder, DRAIN_LOCK_SECONDS, context.now()):
+        logger.debug("drain already running", extra={"connection": name})
+        return DrainReport()
+    try:
+        async with _services(context, name) as services:
+            total = DrainReport()
+            while not context.stopping.is_set():
+                report = await services.pipeline.drain_once()
+                if not report.claimed:
+                    break
+                total += report
+    finally:
+        release(context.engine, lock, holder)
+    context.meters.drained(name, total)
+    return total
+
+
+async def poll_connection(context: JobContext, name: str) -> int:
+    """Queue what changed in NetSuite for every record type; how many rows were queued.
+
+    A connection's first poll looks back one overlap window from now: older history is what
+    ``backfill`` is for, and a first poll reading years of changes would block the worker.
+    """
+    queued = 0
+    async with _services(context, name) as services:
+        for record_type in RECORD_TYPES:
+            result = await poll(
+                context.engine, services.reader, services.connection_id, record_type,
+                start=context.now(), overlap=context.overlap,
+            )  # fmt: skip
+            queued += result.queued
+    return queued
+
+
+async def refresh_tokens(context: JobContext, name: str) -> list[str]:
+    """Touch the connection's token managers so tokens are renewed before they expire.
+
+    A manager mints a new token once the cached one is within its margin (five minutes) of
+    expiry; calling it ahead of need keeps that wait off the drain path. Returns the systems
+    whose token changed.
+    """
+    connection_id = get_connection(context.engine, name).id
+    before = {
+        system: read_token(context.engine, context.keyring, connection_id, system, "access")
+        for system in ("netsuite", "zoho")
+    }
+    refreshed = []
+    async with open_session(context.engine, context.keyring, name, context.session_options) as s:
+        for system, manager in (("zoho", s.zoho_tokens), ("netsuite", s.netsuite_tokens)):
+            if manager is None:  # TBA signs every request; there is no token to refresh
+                continue
+            token = await manager.token()
+            old = before[system]
+            if old is None or old.expires_at != token.expires_at:
+                context.meters.token_refreshes.labels(name, system).inc()
+                refreshed.append(system)
+    return refreshed
+
+
+def sweep_leases(context: JobContext) -> int:
+    """Return the inbox rows of workers that died mid-drain to the queue."""
+    returned = sweep(context.engine, context.now())
+    if returned:
+        logger.warning("expired leases returned", extra={"rows": returned})
+    return returned
