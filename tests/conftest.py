@@ -8,20 +8,56 @@ means the PostgreSQL half ran.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from ml_connector.cli import main
 from ml_connector.settings import Settings, load_settings, sqlalchemy_url
 from ml_connector.store.schema import make_engine
 
 PG_ENV = "ML_CONNECTOR_TEST_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    for name in ("DATABASE_URL", "QUEUE_URL", "SECRET_KEYS", "KEY_FILE", "CONFIG"):
+        monkeypatch.delenv(f"ML_CONNECTOR_{name}", raising=False)
+    monkeypatch.setenv("ML_CONNECTOR_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def run(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    def invoke(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
 
 
 @pytest.fixture

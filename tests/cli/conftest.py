@@ -1,49 +1,11 @@
-"""Run the real CLI entry point in-process against a temporary data directory."""
+"""Connection files shaped like the sandbox's, for the CLI tests (the runner: tests/conftest)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from ml_connector.cli import main
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    for name in ("DATABASE_URL", "QUEUE_URL", "SECRET_KEYS", "KEY_FILE", "CONFIG"):
-        monkeypatch.delenv(f"ML_CONNECTOR_{name}", raising=False)
-    monkeypatch.setenv("ML_CONNECTOR_HOME", str(home))
-    return home
-
-
-@pytest.fixture
-def run(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
-
 
 SANDBOX_LIKE = {
     "netsuite": {

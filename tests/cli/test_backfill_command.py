@@ -14,7 +14,7 @@ from ml_connector.sandbox.server import serving
 from ml_connector.settings import load_settings
 from ml_connector.store.schema import make_engine
 from ml_connector.store.tables import inbox
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 
 @pytest.fixture

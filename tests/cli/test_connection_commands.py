@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ml_connector.errors import NotFoundError
-from tests.cli.conftest import SANDBOX_LIKE, SECRET_VALUES, Run
+from tests.cli.conftest import SANDBOX_LIKE, SECRET_VALUES
+from tests.conftest import Run
 
 
 def test_add_list_show_remove(run: Run, config_file: Path) -> None:

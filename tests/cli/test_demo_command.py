@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 
 def test_the_demo_syncs_everything_and_reconciles_clean(run: Run) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from ml_connector.store.keyring import encode_key, new_key
 from ml_connector.store.schema import make_engine
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 
 def _add(run: Run, config_file: Path, name: str = "acme") -> None:

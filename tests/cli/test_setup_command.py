@@ -6,7 +6,8 @@ import base64
 import json
 from pathlib import Path
 
-from tests.cli.conftest import SANDBOX_LIKE, Run
+from tests.cli.conftest import SANDBOX_LIKE
+from tests.conftest import Run
 
 
 def _add(run: Run, tmp_path: Path, **netsuite: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
 from ml_connector.sandbox.zoho import ZohoSimulator
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 
 @pytest.fixture

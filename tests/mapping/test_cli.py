@@ -12,7 +12,8 @@ from ml_connector.cli.runtime import Runtime
 from ml_connector.connections import add_from_file
 from ml_connector.mapping import default_mapping_text, mapping_schema
 from ml_connector.settings import load_settings
-from tests.mapping.conftest import NETSUITE, Run
+from tests.conftest import Run
+from tests.mapping.conftest import NETSUITE
 
 BROKEN = """\
 customer:

@@ -9,7 +9,8 @@ from sqlalchemy import insert
 from ml_connector.cli.runtime import Runtime
 from ml_connector.store.connections import get_connection
 from ml_connector.store.tables import links
-from tests.mapping.conftest import Run, ServedNetSuite
+from tests.conftest import Run
+from tests.mapping.conftest import ServedNetSuite
 
 
 def _first(netsuite: ServedNetSuite, sql: str) -> dict[str, object]:
