@@ -25,7 +25,7 @@ from ml_connector.store.connections import get_connection
 from ml_connector.store.tables import inbox, links
 from ml_connector.sync import backfill
 from ml_connector.sync.pipeline import Pipeline
-from ml_connector.sync.reconcile import queue_fixes, reconcile
+from ml_connector.sync.reconcile import Difference, queue_fixes, reconcile
 from ml_connector.sync.replay import replay
 from ml_connector.zoho import ZohoCRM
 from tests.integration.conftest import Store
@@ -237,3 +237,76 @@ async def test_reconcile_finds_what_people_changed_in_zoho(store: Store) -> None
         (edited["NetSuite_ID"], "different", ("Account_Name",)),
         (deleted["NetSuite_ID"], "missing", ()),
     }
+
+
+class CrashAfterWriting:
+    """The real Zoho client, but the process 'dies' right after Zoho accepted the first call."""
+
+    def __init__(self, inner: ZohoCRM) -> None:
+        self.inner = inner
+        self.crashed = False
+
+    async def upsert(
+        self, module: str, records: list[dict[str, Any]], *, duplicate_check_fields: list[str]
+    ) -> list[Any]:
+        results = await self.inner.upsert(
+            module, records, duplicate_check_fields=duplicate_check_fields
+        )
+        if not self.crashed:
+            self.crashed = True
+            raise SystemExit("killed between the Zoho write and the audit commit")
+        return list(results)
+
+
+async def test_a_crash_between_write_and_commit_leaves_no_duplicate(store: Store) -> None:
+    async with world(store, 300) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "customer")
+        crashing = Pipeline(
+            w.store.engine, w.connection_id, reader=w.reader,
+            zoho=CrashAfterWriting(w.crm), mapping=default_mapping(),
+        )  # fmt: skip
+        with pytest.raises(SystemExit):
+            await crashing.drain_once()
+        assert search_audit(w.store.engine, w.connection_id) == [], "nothing was committed"
+        assert w.inbox_statuses() == {"pending": w.netsuite.account.db.count("customer")}
+        recovered = await w.pipeline.drain()
+        zoho = await w.zoho_records()
+    customers = w.netsuite.account.db.count("customer")
+    synced = [r["NetSuite_ID"] for r in zoho["Accounts"] if r.get("NetSuite_ID")]
+    assert recovered.written == customers
+    assert sorted(synced) == sorted(set(synced)), "the repeated upserts updated, never inserted"
+    assert len(synced) == customers
+
+
+async def test_a_bad_record_fails_alone_in_its_batch(store: Store) -> None:
+    async with world(store, 400) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "customer")
+        await w.pipeline.drain()
+        parents = w.netsuite.account.db.select(
+            "SELECT parent, COUNT(*) AS n FROM customer WHERE parent IS NOT NULL "
+            "GROUP BY parent ORDER BY n DESC LIMIT 1"
+        )
+        parent = str(parents[0]["parent"])
+        children = [
+            str(r["id"])
+            for r in w.netsuite.account.db.select(
+                f"SELECT id FROM customer WHERE parent = {parent}"  # noqa: S608 - a test's own id
+            )
+        ]
+        accounts = {r["NetSuite_ID"]: r for r in (await w.zoho_records())["Accounts"]}
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        async with httpx.AsyncClient() as http:  # the parent vanishes from Zoho behind our back
+            gone = await http.delete(f"{control}/records/Accounts/{accounts[parent]['id']}")
+            assert gone.status_code < 300
+        every = [str(r["id"]) for r in w.netsuite.account.db.select("SELECT id FROM customer")]
+        others = [i for i in every if i not in children and i != parent][:60]
+        queue_fixes(
+            w.store.engine,
+            w.connection_id,
+            [Difference("customer", i, "different") for i in children + others],
+        )
+        report = await w.pipeline.drain()
+    failed = search_audit(w.store.engine, w.connection_id, outcome="failed")
+    assert {f.source_id for f in failed} == set(children)
+    assert {f.code for f in failed} == {"INVALID_DATA"}
+    assert report.written == len(others)
