@@ -1,0 +1,123 @@
+"""The job functions against a store and both simulators over HTTP, without a queue."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from huey import MemoryHuey
+from sqlalchemy import update
+
+from ml_connector.jobs import Tasks
+from ml_connector.jobs.work import (
+    active_connections,
+    drain_connection,
+    poll_connection,
+    refresh_tokens,
+    sweep_leases,
+)
+from ml_connector.store.connections import get_connection, set_status
+from ml_connector.store.inbox import enqueue
+from ml_connector.store.leases import claim
+from ml_connector.store.tables import tokens
+from tests.jobs.world import JobWorld
+
+
+def _queue_events(world: JobWorld, name: str, record_type: str, ids: list[int]) -> None:
+    connection_id = get_connection(world.engine, name).id
+    for record_id in ids:
+        enqueue(
+            world.engine, connection_id, source="netsuite_event",
+            idempotency_key=f"evt-{name}-{record_type}-{record_id}", record_type=record_type,
+            record_id=str(record_id), payload=None, received_at=datetime.now(UTC),
+        )  # fmt: skip
+
+
+def test_a_poll_finds_a_fresh_edit_and_a_drain_writes_it_to_zoho(world: JobWorld) -> None:
+    customer = world.first_id("customer")
+    world.edit("customer", customer, {"companyname": "Edited Just Now Ltd"})
+
+    queued = asyncio.run(poll_connection(world.context, "acme"))
+    report = asyncio.run(drain_connection(world.context, "acme"))
+
+    assert queued == 1, "only the fresh edit is within the first poll's overlap window"
+    assert (report.claimed, report.written, report.failed) == (1, 1, 0)
+    assert world.zoho_records("Accounts")[str(customer)]["Account_Name"] == "Edited Just Now Ltd"
+    assert world.inbox_statuses() == {"done": 1}
+    assert world.sample("ml_connector_records_total", connection="acme", outcome="written") == 1
+
+
+def test_a_second_drain_and_a_second_poll_change_nothing(world: JobWorld) -> None:
+    world.edit("vendor", world.first_id("vendor"), {"phone": "+1 212 555 0100"})
+    asyncio.run(poll_connection(world.context, "acme"))
+    asyncio.run(drain_connection(world.context, "acme"))
+
+    again = asyncio.run(poll_connection(world.context, "acme"))
+    report = asyncio.run(drain_connection(world.context, "acme"))
+
+    assert again == 0, "re-read rows of the overlap window are the same events"
+    assert report.claimed == 0
+
+
+def test_a_stopping_worker_claims_nothing_and_leaves_no_lease(world: JobWorld) -> None:
+    _queue_events(world, "acme", "customer", [world.first_id("customer")])
+    world.context.stopping.set()
+
+    report = asyncio.run(drain_connection(world.context, "acme"))
+
+    assert report.claimed == 0
+    assert world.inbox_statuses() == {"pending": 1}
+
+
+def test_the_sweeper_returns_only_expired_leases(world: JobWorld) -> None:
+    _queue_events(world, "acme", "customer", [world.first_id("customer")])
+    connection_id = get_connection(world.engine, "acme").id
+    past = datetime.now(UTC) - timedelta(hours=1)
+    claim(world.engine, connection_id, limit=10, lease=timedelta(minutes=5), now=past)
+
+    returned = sweep_leases(world.context)
+    twice = sweep_leases(world.context)
+
+    assert (returned, twice) == (1, 0)
+    assert world.inbox_statuses() == {"pending": 1}
+
+
+def test_tokens_are_refreshed_only_when_near_expiry(world: JobWorld) -> None:
+    asyncio.run(refresh_tokens(world.context, "acme"))  # mints what setup did not need yet
+    fresh = asyncio.run(refresh_tokens(world.context, "acme"))
+    soon = datetime.now(UTC) + timedelta(minutes=4)  # inside the five-minute margin
+    with world.engine.begin() as conn:
+        conn.execute(update(tokens).where(tokens.c.kind == "access").values(expires_at=soon))
+
+    refreshed = asyncio.run(refresh_tokens(world.context, "acme"))
+
+    assert fresh == []
+    assert sorted(refreshed) == ["netsuite", "zoho"]
+    assert world.sample(
+        "ml_connector_token_refreshes_total", connection="acme", system="zoho"
+    ) == 1  # fmt: skip
+
+
+def test_a_connection_needing_reauth_is_skipped(world: JobWorld) -> None:
+    world.add("globex")
+    set_status(world.engine, get_connection(world.engine, "globex").id, "needs_reauth")
+
+    assert active_connections(world.engine) == ["acme"]
+
+
+def test_one_broken_connection_does_not_stop_the_others(world: JobWorld) -> None:
+    world.add(
+        "broken", zoho={"api_domain": "http://127.0.0.1:1", "accounts_url": "http://127.0.0.1:1"}
+    )
+    for name in ("broken", "acme"):
+        _queue_events(world, name, "customer", [world.first_id("customer")])
+    tasks = Tasks(MemoryHuey("jobs-test", immediate=True), world.context)
+
+    tasks.drain_all()  # immediate mode: each connection's task runs here, one after the other
+
+    broken_id = get_connection(world.engine, "broken").id
+    assert world.inbox_statuses() == {"done": 1, "pending": 1}
+    assert world.zoho_records("Accounts"), "acme was drained after broken failed"
+    assert claim(
+        world.engine, broken_id, limit=10, lease=timedelta(minutes=5), now=datetime.now(UTC)
+    ), "broken's row waits for the next drain"
