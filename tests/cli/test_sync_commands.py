@@ -41,14 +41,22 @@ def test_a_first_sync_from_the_terminal(run: Run, both: NetSuiteSimulator) -> No
         "failed": 0,
         "skipped": 0,
     }
-    audit = run("audit", "acme", "--json", "--limit", "1000").json()
+    audit = run("audit", "list", "acme", "--json", "--limit", "1000").json()
     assert {row["outcome"] for row in audit} == {"written"}
     assert len(audit) == vendors
     one = audit[0]["source_id"]
-    history = run("audit", "acme", "--record", one, "--json").json()
+    history = run("audit", "list", "acme", "--record", f"vendor:{one}", "--json").json()
     assert [row["source_id"] for row in history] == [one]
+    shown = run("audit", "show", "acme", f"vendor:{one}")
+    assert "written Vendors" in shown.out
+    assert f'"NetSuite_ID": "{one}"' in shown.out, "the payload that was sent"
+    later = run("audit", "list", "acme", "--since", "2999-01-01", "--json").json()
+    assert later == []
+    bad = run("audit", "list", "acme", "--record", "invoice:1")
+    assert bad.code == 1
+    assert "is not TYPE:ID" in bad.err
     assert run("replay", "acme", "--json").json()["replayed"] == 0
-    assert run("audit", "acme", "--failed", "--json").json() == []
+    assert run("audit", "list", "acme", "--outcome", "failed", "--json").json() == []
 
 
 def test_reconcile_finds_a_clean_sync_and_names_unknown_types(

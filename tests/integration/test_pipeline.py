@@ -310,3 +310,25 @@ async def test_a_bad_record_fails_alone_in_its_batch(store: Store) -> None:
     assert {f.source_id for f in failed} == set(children)
     assert {f.code for f in failed} == {"INVALID_DATA"}
     assert report.written == len(others)
+
+
+async def test_a_replay_is_linked_to_the_attempt_it_re_sent(store: Store) -> None:
+    async with world(store, 120) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "vendor")
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        storm = {"kind": "status", "status": 429, "path": "/crm/v8/Vendors/upsert", "count": 6}
+        async with httpx.AsyncClient() as http:
+            await http.post(control + "/faults", json=storm)
+        await w.pipeline.drain()
+        failed = search_audit(w.store.engine, w.connection_id, outcome="failed")
+        one = failed[0]
+        single = await replay(
+            w.store.engine, w.connection_id, w.crm, default_mapping(),
+            record=("vendor", one.source_id),
+        )  # fmt: skip
+        history = search_audit(w.store.engine, w.connection_id, source_id=one.source_id)
+        rest = await replay(w.store.engine, w.connection_id, w.crm, default_mapping())
+    assert (single.replayed, single.written) == (1, 1)
+    assert history[0].outcome == "written"
+    assert history[0].replay_of == one.id
+    assert rest.replayed == len(failed) - 1

@@ -19,7 +19,7 @@ from ml_connector.cli.sandbox import sandbox_command
 from ml_connector.cli.setup import setup_app
 from ml_connector.cli.status import status_command
 from ml_connector.cli.sync import (
-    audit_command,
+    audit_app,
     reconcile_command,
     replay_command,
     sync_command,
@@ -36,13 +36,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(audit_app, name="audit")
 app.add_typer(auth_app, name="auth")
 app.add_typer(connection_app, name="connection")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(setup_app, name="setup")
-app.command("audit")(audit_command)
 app.command("backfill")(backfill_command)
 app.command("demo")(demo_command)
 app.command("ping")(ping_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import typer
 
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
+from ml_connector.errors import ConfigError
 from ml_connector.mapping import MappingFile, default_mapping, load_mapping
 from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.store.audit import search_audit
@@ -20,7 +22,7 @@ from ml_connector.sync.reconcile import ReconcileReport, queue_fixes, reconcile
 from ml_connector.sync.replay import ReplayReport, replay
 from ml_connector.sync.services import open_services
 
-__all__ = ["audit_command", "reconcile_command", "replay_command", "sync_command"]
+__all__ = ["audit_app", "reconcile_command", "replay_command", "sync_command"]
 
 MAPPING_OPTION = typer.Option(None, "--mapping", help="mapping file (default: the shipped one)")
 JSON_OPTION = typer.Option(False, "--json", help="print JSON")
@@ -73,23 +75,39 @@ def sync_command(
         typer.echo(f"see them with: ml-connector audit {connection} --failed")
 
 
-async def _replay(runtime: Runtime, name: str, mapping: MappingFile) -> ReplayReport:
+async def _replay(
+    runtime: Runtime,
+    name: str,
+    mapping: MappingFile,
+    record: tuple[str, str] | None,
+    since: datetime | None,
+) -> ReplayReport:
     options = runtime.session_options()
     async with open_services(
         runtime.engine, runtime.keyring, name, mapping=mapping, options=options
     ) as services:
-        return await replay(runtime.engine, services.connection_id, services.zoho, mapping)
+        return await replay(
+            runtime.engine, services.connection_id, services.zoho, mapping,
+            record=record, since=since,
+        )  # fmt: skip
 
 
 def replay_command(
     ctx: typer.Context,
     connection: str,
+    *,
+    failed: bool = typer.Option(True, "--failed", help="records whose last attempt failed"),
+    record: str | None = typer.Option(None, "--record", help="only this record, TYPE:ID"),
+    since: str | None = typer.Option(None, help="only failures since this time (ISO)"),
     mapping: Path | None = MAPPING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Re-send the stored payloads of records whose last write failed (NetSuite is not read)."""
     runtime: Runtime = ctx.obj
-    report = asyncio.run(_replay(runtime, connection, _mapping(mapping)))
+    del failed  # failed attempts are the only ones a replay re-sends; the flag says so
+    report = asyncio.run(
+        _replay(runtime, connection, _mapping(mapping), _record(record), _moment(since, "--since"))
+    )
     if as_json:
         print_json(report.__dict__)
         return
@@ -99,21 +117,51 @@ def replay_command(
     )
 
 
-def audit_command(
+audit_app = typer.Typer(help="The audit trail: every attempt at every record.")
+
+
+def _record(raw: str | None) -> tuple[str, str] | None:
+    """``TYPE:ID`` (``customer:107``) as a pair."""
+    if raw is None:
+        return None
+    record_type, _, record_id = raw.partition(":")
+    if record_type not in RECORD_TYPES or not record_id:
+        raise ConfigError(
+            f"--record {raw!r} is not TYPE:ID",
+            hint=f"for example customer:107; types: {', '.join(RECORD_TYPES)}",
+        )
+    return record_type, record_id
+
+
+def _moment(raw: str | None, option: str) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"{option} {raw!r} is not an ISO date or time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@audit_app.command("list")
+def audit_list(
     ctx: typer.Context,
     connection: str,
     *,
-    failed: bool = typer.Option(False, "--failed", help="only failed attempts"),
-    record: str | None = typer.Option(None, "--record", help="one NetSuite internal id"),
+    outcome: str | None = typer.Option(None, help="written, unchanged, failed or skipped"),
+    record: str | None = typer.Option(None, "--record", help="one record, TYPE:ID"),
+    since: str | None = typer.Option(None, help="from this time (ISO)"),
+    until: str | None = typer.Option(None, help="before this time (ISO)"),
     limit: int = typer.Option(50, help="newest rows to show"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """The newest audit rows: what happened to each record, with Zoho's answer."""
+    """The newest audit rows, narrowed by outcome, record and time."""
     runtime: Runtime = ctx.obj
-    connection_id = get_connection(runtime.engine, connection).id
+    chosen = _record(record)
     rows = search_audit(
-        runtime.engine, connection_id, outcome="failed" if failed else None,
-        source_id=record, limit=limit,
+        runtime.engine, get_connection(runtime.engine, connection).id, outcome=outcome,
+        source_type=chosen[0] if chosen else None, source_id=chosen[1] if chosen else None,
+        since=_moment(since, "--since"), until=_moment(until, "--until"), limit=limit,
     )  # fmt: skip
     if as_json:
         print_json([row.__dict__ for row in rows])
@@ -124,6 +172,29 @@ def audit_command(
         for row in rows
     ]  # fmt: skip
     print_table("Audit", ["when", "record", "outcome", "Zoho id", "code", "message"], table)
+
+
+@audit_app.command("show")
+def audit_show(
+    ctx: typer.Context, connection: str, record: str, as_json: bool = JSON_OPTION
+) -> None:
+    """Every attempt at one record (TYPE:ID), newest first, with the payload sent."""
+    runtime: Runtime = ctx.obj
+    chosen = _record(record)
+    assert chosen is not None
+    rows = search_audit(
+        runtime.engine, get_connection(runtime.engine, connection).id,
+        source_type=chosen[0], source_id=chosen[1], limit=1000,
+    )  # fmt: skip
+    if as_json:
+        print_json([row.__dict__ for row in rows])
+        return
+    for row in rows:
+        typer.echo(f"{row.created_at} {row.outcome} {row.zoho_module or ''} {row.zoho_id or ''}")
+        if row.code:
+            typer.echo(f"  {row.code}: {row.message or ''}")
+        if row.payload:
+            typer.echo("  " + json.dumps(row.payload, sort_keys=True, default=str))
 
 
 async def _reconcile(

@@ -44,6 +44,7 @@ class AuditEntry:
     code: str | None = None
     message: str | None = None
     attempts: int = 1
+    replay_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,27 +84,47 @@ def search_audit(
     connection_id: int,
     *,
     outcome: str | None = None,
+    source_type: str | None = None,
     source_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 100,
 ) -> list[AuditRow]:
-    """The newest audit rows of a connection, optionally one outcome or one record only."""
+    """The newest audit rows of a connection, narrowed by outcome, record and time."""
     query = select(audit).where(audit.c.connection_id == connection_id)
-    if outcome is not None:
-        query = query.where(audit.c.outcome == outcome)
-    if source_id is not None:
-        query = query.where(audit.c.source_id == source_id)
+    for column, value in (
+        (audit.c.outcome, outcome),
+        (audit.c.source_type, source_type),
+        (audit.c.source_id, source_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if since is not None:
+        query = query.where(audit.c.created_at >= since)
+    if until is not None:
+        query = query.where(audit.c.created_at < until)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(audit.c.id.desc()).limit(limit)).all()
     return [_entry(row) for row in rows]
 
 
-def latest_failures(engine: Engine, connection_id: int, limit: int = 1000) -> list[AuditRow]:
-    """Records whose most recent attempt failed: what ``replay`` re-sends."""
+def latest_failures(
+    engine: Engine,
+    connection_id: int,
+    limit: int = 1000,
+    *,
+    record: tuple[str, str] | None = None,
+    since: datetime | None = None,
+) -> list[AuditRow]:
+    """Records whose most recent attempt failed (one record, or failed since): to replay."""
+    scope = (audit.c.connection_id == connection_id) & (audit.c.outcome != SKIPPED)
+    if record is not None:
+        scope &= (audit.c.source_type == record[0]) & (audit.c.source_id == record[1])
     newest = (
-        select(func.max(audit.c.id))
-        .where((audit.c.connection_id == connection_id) & (audit.c.outcome != SKIPPED))
-        .group_by(audit.c.source_type, audit.c.source_id)
+        select(func.max(audit.c.id)).where(scope).group_by(audit.c.source_type, audit.c.source_id)
     )
+    if since is not None:
+        newest = newest.having(func.max(audit.c.created_at) >= since)
     query = (
         select(audit)
         .where(audit.c.id.in_(newest.scalar_subquery()) & (audit.c.outcome == FAILED))

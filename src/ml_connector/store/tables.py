@@ -187,6 +187,7 @@ audit = Table(
     Column("message", Text),
     Column("attempts", Integer, nullable=False, server_default="1"),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("replay_of", Id, ForeignKey("audit.id", ondelete="SET NULL")),
     Index(None, "connection_id", "created_at"),
     Index(None, "connection_id", "source_type", "source_id"),
     Index(None, "connection_id", "outcome", "created_at"),

@@ -59,11 +59,15 @@ async def replay(
     mapping: MappingFile,
     *,
     limit: int = 1000,
+    record: tuple[str, str] | None = None,
+    since: datetime | None = None,
     clock: Callable[[], float] = time.time,
 ) -> ReplayReport:
-    """Re-send the latest failed attempts' payloads; journal every outcome."""
-    failures = await asyncio.to_thread(latest_failures, engine, connection_id, limit)
-    records = [r for r in (_record(row, mapping) for row in failures) if r is not None]
+    """Re-send the latest failed attempts' payloads; journal every outcome, linked back."""
+    failures = await asyncio.to_thread(
+        latest_failures, engine, connection_id, limit, record=record, since=since
+    )
+    records = [(r, row.id) for row in failures if (r := _record(row, mapping)) is not None]
     now = datetime.fromtimestamp(clock(), UTC)
     entries, links = await _resend(zoho, records, now)
     run_id = await asyncio.to_thread(start_run, engine, connection_id, "replay", now)
@@ -79,18 +83,17 @@ async def replay(
 
 
 async def _resend(
-    zoho: ZohoWriter, records: list[MappedRecord], now: datetime
+    zoho: ZohoWriter, records: list[tuple[MappedRecord, int]], now: datetime
 ) -> tuple[list[AuditEntry], list[Link]]:
-    groups: dict[tuple[str, str], list[MappedRecord]] = {}
-    for record in records:
-        groups.setdefault((record.module, record.key_field), []).append(record)
+    groups: dict[tuple[str, str], list[tuple[MappedRecord, int]]] = {}
+    for record, original in records:
+        groups.setdefault((record.module, record.key_field), []).append((record, original))
     entries: list[AuditEntry] = []
     links: list[Link] = []
     for (module, key), group in groups.items():
-        results = await zoho.upsert(
-            module, [r.payload for r in group], duplicate_check_fields=[key]
-        )
-        for record, result in zip(group, results, strict=True):
+        payloads = [record.payload for record, _original in group]
+        results = await zoho.upsert(module, payloads, duplicate_check_fields=[key])
+        for (record, original), result in zip(group, results, strict=True):
             ok = result.ok and result.record_id is not None
             if ok and result.record_id:
                 digest = record.payload_hash()
@@ -104,6 +107,7 @@ async def _resend(
                     record.source_type, record.source_id, WRITTEN if ok else FAILED, module,
                     result.record_id, record.version, record.payload,
                     None if ok else result.code, None if ok else result.message,
+                    replay_of=original,
                 )
             )  # fmt: skip
     return entries, links
