@@ -1,0 +1,167 @@
+"""``ml-connector serve``: the web app, the workers and the scheduler, in one process by default.
+
+One machine needs nothing else: the queue is a SQLite file beside the database. To scale out,
+point the store at PostgreSQL and the queue at Redis and run the same command with a role: many
+``--role web`` behind a load balancer, as many ``--role worker`` as needed, exactly one
+``--role scheduler``. SIGTERM or SIGINT stops taking requests and tasks, lets a drain finish
+the batch it holds (its inbox rows end committed, not leased), then exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+import uvicorn
+from prometheus_client import CollectorRegistry
+from starlette.applications import Starlette
+
+from ml_connector.cli.runtime import Runtime
+from ml_connector.jobs import (
+    Intervals,
+    JobContext,
+    JobRunner,
+    Meters,
+    Tasks,
+    check_queue,
+    open_queue,
+)
+from ml_connector.mapping import MappingFile, default_mapping, load_mapping
+from ml_connector.web import create_app
+
+__all__ = ["Role", "serve_command"]
+
+
+class Role(StrEnum):
+    """Which parts of the service this process runs."""
+
+    ALL = "all"
+    WEB = "web"
+    WORKER = "worker"
+    SCHEDULER = "scheduler"
+
+
+def serve_command(
+    ctx: typer.Context,
+    *,
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on (0: any free port)"),
+    role: Role = typer.Option(Role.ALL, help="run only one part of the service"),
+    workers: int = typer.Option(2, min=1, help="worker threads taking tasks"),
+    poll_seconds: float = typer.Option(
+        60.0, min=1.0, help="how often every connection is polled and drained (the safety net)"
+    ),
+    mapping: Path | None = typer.Option(None, help="mapping file (default: the shipped one)"),
+) -> None:
+    """Serve webhooks, health and metrics, and run the sync in the background."""
+    runtime: Runtime = ctx.obj
+    chosen = load_mapping(mapping).mapping if mapping else default_mapping()
+    service = _Service(runtime, role, chosen, workers, poll_seconds)
+    asyncio.run(service.run(host, port))
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: ``serve`` stops the jobs too, then it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class _Service:
+    """The parts one process runs, wired over one store, one queue and one registry."""
+
+    def __init__(
+        self, runtime: Runtime, role: Role, mapping: MappingFile, workers: int, poll: float
+    ) -> None:
+        self.role, self.runtime = role, runtime
+        if runtime.settings.log_level != "DEBUG":
+            # a line per task run is debugging detail; failures are still logged by our jobs
+            logging.getLogger("huey").setLevel(logging.WARNING)
+        self.queue = open_queue(runtime.settings)
+        self.registry = CollectorRegistry()
+        self.meters = Meters(self.registry)
+        context = JobContext(
+            runtime.engine,
+            runtime.keyring,
+            mapping,
+            self.meters,
+            session_options=runtime.session_options(),
+        )
+        self.tasks = Tasks(self.queue, context)
+        self.runner = JobRunner(
+            self.tasks,
+            worker=role in (Role.ALL, Role.WORKER),
+            scheduler=role in (Role.ALL, Role.SCHEDULER),
+            workers=workers,
+            intervals=Intervals(poll=poll, drain=poll),
+        )
+
+    def on_event(self, connection: str) -> None:
+        """A new event is committed: count it and wake a drain of its connection."""
+        self.meters.event_received(connection)
+        self.tasks.wake(connection)
+
+    def app(self) -> Starlette:
+        return create_app(
+            engine=self.runtime.engine,
+            keyring=self.runtime.keyring,
+            on_event=self.on_event,
+            queue_check=lambda: check_queue(self.queue),
+            registry=self.registry,
+        )
+
+    async def run(self, host: str, port: int) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        self.runner.start()
+        try:
+            if self.role in (Role.ALL, Role.WEB):
+                await self._serve_web(host, port, stop)
+            else:
+                typer.echo(f"running as {self.role.value}; stop with SIGTERM or Ctrl-C")
+                await stop.wait()
+        finally:
+            await asyncio.to_thread(self.runner.stop)
+        typer.echo("stopped")
+
+    async def _serve_web(self, host: str, port: int, stop: asyncio.Event) -> None:
+        sock = _bind(host, port)
+        config = uvicorn.Config(
+            self.app(), lifespan="off", log_level="warning", access_log=False,
+            timeout_graceful_shutdown=10,
+        )  # fmt: skip
+        server = _Server(config)
+        bound = sock.getsockname()
+        typer.echo(f"serving on http://{_url_host(host)}:{bound[1]} as {self.role.value}")
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        server.should_exit = True
+        stopping.cancel()
+        await serving
+        sock.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before uvicorn starts so port 0 is known at once."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,85 @@
+"""``ml-connector serve`` as an operator runs it: a real process, real HTTP, then SIGTERM.
+
+The command prints the URL it is bound to (``--port 0`` picks a free port), so the test reads
+the port instead of guessing one, and waits on the process, not on a timer.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+# Runs the real entry point with ``serve`` registered, whether or not the CLI lists it yet.
+LAUNCH = """
+import sys
+from ml_connector.cli.app import app, main
+from ml_connector.cli.serve import serve_command
+if not any(command.name == "serve" for command in app.registered_commands):
+    app.command("serve")(serve_command)
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def serve(cli_home: Path, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        with (tmp_path / "serve.log").open("a") as log:
+            process = subprocess.Popen(  # noqa: S603  # this test's own arguments
+                [sys.executable, "-c", LAUNCH, "serve", *args],
+                stdout=subprocess.PIPE, stderr=log, text=True,
+            )  # fmt: skip
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _first_line(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    return process.stdout.readline().strip()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_answers_then_stops_cleanly_on_a_signal(
+    serve: Callable[..., subprocess.Popen[str]], stop: signal.Signals
+) -> None:
+    process = serve("--port", "0")
+    line = _first_line(process)
+    url = line.split()[2]
+
+    health = httpx.get(f"{url}/healthz", timeout=10)
+    ready = httpx.get(f"{url}/readyz", timeout=10)
+    metrics = httpx.get(f"{url}/metrics", timeout=10)
+    process.send_signal(stop)
+
+    assert line.startswith("serving on http://127.0.0.1:")
+    assert line.endswith(" as all")
+    assert (health.status_code, ready.status_code, metrics.status_code) == (200, 200, 200)
+    assert ready.json()["checks"] == {"store": "ok", "queue": "ok"}
+    assert process.wait(timeout=60) == 0
+
+
+def test_a_worker_role_serves_no_http_and_stops_cleanly(
+    serve: Callable[..., subprocess.Popen[str]], cli_home: Path
+) -> None:
+    process = serve("--role", "worker")
+    line = _first_line(process)
+    process.send_signal(signal.SIGTERM)
+
+    assert line.startswith("running as worker")
+    assert process.wait(timeout=60) == 0
+    assert (cli_home / "queue.db").exists(), "the embedded queue lives in the data directory"
