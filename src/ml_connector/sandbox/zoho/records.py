@@ -35,6 +35,9 @@ class RecordStore:
         self.users = users
         self.clock = clock
         self.rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in modules}
+        # (module, field) -> normalised value -> ids; built on a field's first duplicate check
+        # and kept current by ``indexed``, so checks stay fast in a six-figure org
+        self._index: dict[tuple[str, str], dict[Any, set[str]]] = {}
 
     def get(self, module: str, record_id: str) -> dict[str, Any] | None:
         """The stored record, if it exists."""
@@ -43,8 +46,28 @@ class RecordStore:
     def find(self, module: str, api_name: str, value: Any) -> list[dict[str, Any]]:
         """Records whose ``api_name`` matches ``value`` for a duplicate check, oldest first."""
         wanted = normalised(value)
-        rows = self.rows[module].values()
-        return [row for row in rows if normalised(row.get(api_name)) == wanted]
+        if wanted is None:
+            return []
+        rows = self.rows[module]
+        candidates = self._field_index(module, api_name).get(wanted, set())
+        found = [rows[i] for i in candidates if i in rows]  # deleted rows drop out here
+        matching = [row for row in found if normalised(row.get(api_name)) == wanted]
+        return sorted(matching, key=lambda row: int(row["id"]))
+
+    def _field_index(self, module: str, api_name: str) -> dict[Any, set[str]]:
+        key = (module, api_name)
+        if key not in self._index:
+            index: dict[Any, set[str]] = {}
+            for row in self.rows[module].values():
+                index.setdefault(normalised(row.get(api_name)), set()).add(row["id"])
+            self._index[key] = index
+        return self._index[key]
+
+    def indexed(self, module: str, row: dict[str, Any]) -> None:
+        """Note a written row's current values in every index of its module."""
+        for (indexed_module, api_name), index in self._index.items():
+            if indexed_module == module:
+                index.setdefault(normalised(row.get(api_name)), set()).add(row["id"])
 
     def exists(self, fd: FieldDef, target_id: str) -> bool:
         """Whether a lookup or owner value names a real record or user."""

@@ -146,6 +146,7 @@ class Writer:
         row |= values | {"Modified_By": actor.id, "Modified_Time": now}
         self._derive(module, row)
         self.store.rows[module][row["id"]] = row
+        self.store.indexed(module, row)
         return row
 
     def update(
@@ -183,6 +184,7 @@ class Writer:
         changed = {name: value for name, value in values.items() if row.get(name) != value}
         row |= values | {"Modified_By": actor.id, "Modified_Time": self.store.clock()}
         self._derive(module, row)
+        self.store.indexed(module, row)
         fields = self.store.modules[module].fields
         return {name: self.store.value(fields[name], row) for name in changed}
 
