@@ -1,0 +1,145 @@
+"""End to end: a NetSuite backfill written to Zoho, with added latency on every call.
+
+Both simulators run in another process (`ml-connector sandbox --latency-ms L`), so only the
+connector is measured here. Reports records per second from the start of the backfill to the
+last write, as a fraction of the ceiling Zoho's limits set (10 heavy upserts in flight x 100
+records per call / latency), Zoho upsert calls per record written, and the Zoho writes a second
+run over unchanged data makes (goal: zero).
+
+    python benchmarks/end_to_end.py [--records 100000] [--latency-ms 300] [--batch 1000]
+
+Prints the figures and writes benchmarks/results/end_to_end.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from ml_connector.connections import add_from_file
+from ml_connector.mapping import default_mapping
+from ml_connector.netsuite import RECORD_TYPES
+from ml_connector.settings import load_settings
+from ml_connector.store.keyfile import keyring_for
+from ml_connector.store.schema import open_engine
+from ml_connector.store.tables import inbox
+from ml_connector.sync import backfill
+from ml_connector.sync.pipeline import Pipeline
+from ml_connector.sync.services import Services, open_services
+from ml_connector.zoho import prepare_org
+
+RESULTS = Path(__file__).with_name("results")
+HEAVY_IN_FLIGHT, PER_CALL = 10, 100
+
+
+def _sandbox(home: Path, records: int, latency_ms: int) -> tuple[subprocess.Popen[str], Any]:
+    env = {**os.environ, "ML_CONNECTOR_HOME": str(home)}
+    command = [sys.executable, "-m", "ml_connector", "sandbox", "--seed", str(records)]
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [*command, "--latency-ms", str(latency_ms), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    return process, json.loads(process.stdout.readline())
+
+
+def _requeue_everything(services: Services, db_ids: dict[str, list[str]], engine: Any) -> None:
+    """Change events for every record again, as if NetSuite re-sent them all."""
+    now = datetime.now(UTC)
+    rows = [
+        {"connection_id": services.connection_id, "source": "event",
+         "idempotency_key": f"bench:{t}:{i}", "record_type": t, "record_id": i,
+         "status": "pending", "received_at": now}
+        for t, ids in db_ids.items() for i in ids
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(inbox), rows)
+
+
+async def _measure(home: Path, batch: int, latency_ms: int) -> dict[str, Any]:
+    settings = load_settings({"ML_CONNECTOR_HOME": str(home)})
+    engine = open_engine(settings)
+    keyring = keyring_for(settings)
+    add_from_file(engine, keyring, "bench", home / "bench.json")
+    mapping = default_mapping()
+    async with open_services(engine, keyring, "bench", mapping=mapping) as services:
+        await prepare_org(services.zoho, mapping)
+        pipeline = Pipeline(
+            engine, services.connection_id, reader=services.reader, zoho=services.zoho,
+            mapping=mapping, batch=batch,
+        )  # fmt: skip
+        started = time.perf_counter()
+        for record_type in RECORD_TYPES:
+            await backfill(engine, services.reader, services.connection_id, record_type)
+        read_done = time.perf_counter()
+        calls_before = services.zoho.calls
+        report = await pipeline.drain()
+        finished = time.perf_counter()
+        upserts = services.zoho.calls - calls_before
+        ids: dict[str, list[str]] = {}
+        for record_type in RECORD_TYPES:
+            ids[record_type] = [
+                str(r["id"]) async for page in services.reader.pages(record_type) for r in page
+            ]
+        _requeue_everything(services, ids, engine)
+        calls_before = services.zoho.calls
+        second = await pipeline.drain()
+        second_writes = services.zoho.calls - calls_before
+    engine.dispose()
+    seconds = finished - started
+    ceiling = HEAVY_IN_FLIGHT * PER_CALL / (latency_ms / 1000)
+    rate = report.written / seconds
+    return {
+        "records_written": report.written,
+        "failed": report.failed,
+        "read_seconds": round(read_done - started, 1),
+        "write_seconds": round(finished - read_done, 1),
+        "records_per_s": round(rate),
+        "ceiling_records_per_s": round(ceiling),
+        "fraction_of_ceiling": round(rate / ceiling, 3),
+        "write_phase_fraction_of_ceiling": round(
+            report.written / (finished - read_done) / ceiling, 3
+        ),
+        "zoho_calls_per_100_written": round(100 * upserts / max(report.written, 1), 3),
+        "second_run": {
+            "events": second.claimed,
+            "unchanged": second.unchanged,
+            "zoho_writes": second_writes,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        process, described = _sandbox(home, args.records, args.latency_ms)
+        try:
+            (home / "bench.json").write_text(json.dumps(described))
+            figures = asyncio.run(_measure(home, args.batch, args.latency_ms))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    report = {"records": args.records, "latency_ms": args.latency_ms, "batch": args.batch} | figures
+    print(json.dumps(report, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "end_to_end.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
