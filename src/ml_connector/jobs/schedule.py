@@ -50,14 +50,17 @@ class Schedule:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        # The first round always runs, even if stop came first: enqueueing is harmless.
         due = dict.fromkeys(range(len(self._entries)), self._clock())
-        while not self._stop.is_set():
+        while True:
             now = self._clock()
             for index, entry in enumerate(self._entries):
                 if due[index] <= now:
                     due[index] = now + entry.seconds
                     self._enqueue(entry)
-            self._stop.wait(max(0.0, min(due.values()) - self._clock()))
+            wait = max(0.0, min(due.values()) - self._clock()) if due else None
+            if self._stop.wait(wait):
+                return
 
     def _enqueue(self, entry: Every) -> None:
         try:
