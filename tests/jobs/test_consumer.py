@@ -1,7 +1,8 @@
 """A real consumer in this process: an event posted to the receiver reaches Zoho by itself.
 
-The queue is a real SqliteHuey file and the consumer runs its worker threads as ``serve`` does;
-nothing calls a drain by hand. The test waits on huey's completion signal, never on a timer.
+The queue is a real SqliteHuey file (and Redis, as scaled out) and the consumer runs its worker
+threads as ``serve`` does; nothing calls a drain by hand. The test waits on huey's completion
+signal, never on a timer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from huey import Huey
 from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
 
 from ml_connector.jobs import JobRunner, Tasks, sqlite_queue
@@ -20,6 +22,7 @@ from ml_connector.sandbox.server import serving
 from ml_connector.store.audit import search_audit
 from ml_connector.store.connections import get_connection
 from ml_connector.web import create_app
+from tests.jobs.redis_queue import redis_queue
 from tests.jobs.world import JobWorld
 
 
@@ -37,9 +40,17 @@ class Finished:
             self.drained.set()
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Huey]:
+    """The embedded queue, and the scaled-out one."""
+    if request.param == "sqlite":
+        yield sqlite_queue(tmp_path / "queue.db")
+    else:
+        yield from redis_queue()
+
+
 @pytest.fixture
-def running(world: JobWorld, tmp_path: Path) -> Iterator[tuple[Tasks, Finished]]:
-    queue = sqlite_queue(tmp_path / "queue.db")
+def running(world: JobWorld, queue: Huey) -> Iterator[tuple[Tasks, Finished]]:
     finished = Finished()
     queue.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)(finished)
     tasks = Tasks(queue, world.context)
