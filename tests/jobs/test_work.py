@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from huey import MemoryHuey
 from sqlalchemy import update
 
@@ -31,6 +36,17 @@ def _queue_events(world: JobWorld, name: str, record_type: str, ids: list[int]) 
             idempotency_key=f"evt-{name}-{record_type}-{record_id}", record_type=record_type,
             record_id=str(record_id), payload=None, received_at=datetime.now(UTC),
         )  # fmt: skip
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Check ``condition`` until it holds or ``timeout`` passes, yielding between checks."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        pause.wait(0.01)  # give the drain's thread the interpreter
+    return False
 
 
 def test_a_poll_finds_a_fresh_edit_and_a_drain_writes_it_to_zoho(world: JobWorld) -> None:
@@ -67,6 +83,23 @@ def test_a_stopping_worker_claims_nothing_and_leaves_no_lease(world: JobWorld) -
 
     assert report.claimed == 0
     assert world.inbox_statuses() == {"pending": 1}
+
+
+def test_a_drain_stopped_mid_batch_releases_its_rows(world: JobWorld) -> None:
+    _queue_events(world, "acme", "customer", [world.first_id("customer")])
+    stall = {"kind": "latency", "path": "/crm/v8/Accounts/upsert", "latency_ms": 60_000}
+    httpx.post(f"{world.zoho.control_url(world.zoho_at.base_url)}/faults", json=stall)
+    context = dataclasses.replace(world.context, stop_grace=0.0)
+    drain = threading.Thread(target=lambda: asyncio.run(drain_connection(context, "acme")))
+    drain.start()
+    leased = wait_until(lambda: world.inbox_statuses() == {"leased": 1})
+
+    context.stopping.set()
+    drain.join(timeout=30)
+
+    assert leased
+    assert not drain.is_alive()
+    assert world.inbox_statuses() == {"pending": 1}, "released, not left leased"
 
 
 def test_the_sweeper_returns_only_expired_leases(world: JobWorld) -> None:

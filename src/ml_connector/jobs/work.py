@@ -9,12 +9,13 @@ only returns expired leases, and token refreshes are single-flight in the token 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 NEEDS_REAUTH = "needs_reauth"
 DRAIN_LOCK_SECONDS = 300.0
+STOP_CHECK_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class JobContext:
     session_options: SessionOptions = field(default_factory=SessionOptions)
     overlap: timedelta = DEFAULT_OVERLAP
     stopping: threading.Event = field(default_factory=threading.Event)
+    stop_grace: float = 20.0
     clock: Callable[[], float] = time.time
 
     def now(self) -> datetime:
@@ -89,7 +92,8 @@ async def drain_connection(context: JobContext, name: str) -> DrainReport:
     """Write a connection's pending inbox rows to Zoho, one batch at a time, until none are left.
 
     Between batches it checks ``stopping``: on shutdown the batch in flight is finished (its
-    rows committed done) and no new one is claimed. A drain already running for the connection
+    rows committed done) or, past ``stop_grace``, cancelled (its rows released), and no new
+    one is claimed. A drain already running for the connection
     (another worker) makes this one a no-op: that drain will claim what is there.
     """
     holder = secrets.token_hex(8)
@@ -97,18 +101,40 @@ async def drain_connection(context: JobContext, name: str) -> DrainReport:
     if not try_acquire(context.engine, lock, holder, DRAIN_LOCK_SECONDS, context.now()):
         logger.debug("drain already running", extra={"connection": name})
         return DrainReport()
+    total = DrainReport()
     try:
         async with _services(context, name) as services:
-            total = DrainReport()
             while not context.stopping.is_set():
-                report = await services.pipeline.drain_once()
+                report = await _finish_or_release(context, services.pipeline.drain_once())
                 if not report.claimed:
                     break
                 total += report
     finally:
         release(context.engine, lock, holder)
-    context.meters.drained(name, total)
+        context.meters.drained(name, total)
     return total
+
+
+async def _finish_or_release(context: JobContext, batch: Awaitable[DrainReport]) -> DrainReport:
+    """The batch's report; once stopping, it gets ``stop_grace`` seconds, then is cancelled.
+
+    A cancelled batch releases its leased rows (the pipeline does it on any exit), so a
+    shutdown leaves every row either done or pending again, never leased by a dead process.
+    """
+    task = asyncio.ensure_future(batch)
+    deadline: float | None = None
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=STOP_CHECK_SECONDS)
+        if done:
+            return task.result()
+        if context.stopping.is_set():
+            deadline = deadline or time.monotonic() + context.stop_grace
+            if time.monotonic() >= deadline:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                logger.warning("drain cancelled at shutdown; its rows were released")
+                return DrainReport()
 
 
 async def poll_connection(context: JobContext, name: str) -> int:
