@@ -14,6 +14,7 @@ from huey import MemoryHuey
 from sqlalchemy import update
 
 from ml_connector.jobs import Tasks
+from ml_connector.jobs.meters import ObservedTransport
 from ml_connector.jobs.work import (
     active_connections,
     drain_connection,
@@ -154,3 +155,28 @@ def test_one_broken_connection_does_not_stop_the_others(world: JobWorld) -> None
     assert claim(
         world.engine, broken_id, limit=10, lease=timedelta(minutes=5), now=datetime.now(UTC)
     ), "broken's row waits for the next drain"
+
+
+def test_a_connection_with_nothing_queued_is_not_even_opened(world: JobWorld) -> None:
+    world.add("unreachable", zoho={"api_domain": "http://127.0.0.1:1"})
+
+    report = asyncio.run(drain_connection(world.context, "unreachable"))
+
+    assert report.claimed == 0, "no session was opened, so the dead host was never called"
+
+
+def test_429_answers_are_counted_per_host(world: JobWorld) -> None:
+    throttled = httpx.MockTransport(lambda request: httpx.Response(429))
+    transport = ObservedTransport(world.context.meters, "acme", throttled)
+
+    async def twice() -> None:
+        async with httpx.AsyncClient(transport=transport) as http:
+            await http.get("https://www.zohoapis.com/crm/v8/org")
+            await http.get("https://www.zohoapis.com/crm/v8/org")
+        await transport.close()
+
+    asyncio.run(twice())
+
+    assert world.sample(
+        "ml_connector_rate_limited_responses_total", connection="acme", host="www.zohoapis.com"
+    ) == 2  # fmt: skip

@@ -63,8 +63,10 @@ class ObservedTransport(httpx.AsyncBaseTransport):
     calls :meth:`close` once the session is over.
     """
 
-    def __init__(self, meters: Meters, connection: str) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+    def __init__(
+        self, meters: Meters, connection: str, inner: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self._inner = inner or httpx.AsyncHTTPTransport()
         self._meters, self._connection = meters, connection
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.jobs.meters import Meters, ObservedTransport
@@ -29,6 +29,7 @@ from ml_connector.store.connections import get_connection, list_connections
 from ml_connector.store.keyring import Keyring
 from ml_connector.store.leases import sweep
 from ml_connector.store.locks import release, try_acquire
+from ml_connector.store.tables import connections, inbox
 from ml_connector.store.tokens import read_token
 from ml_connector.sync import DEFAULT_OVERLAP, poll
 from ml_connector.sync.pipeline import DrainReport
@@ -39,6 +40,7 @@ __all__ = [
     "JobContext",
     "active_connections",
     "drain_connection",
+    "has_pending",
     "poll_connection",
     "refresh_tokens",
     "sweep_leases",
@@ -75,6 +77,18 @@ def active_connections(engine: Engine) -> list[str]:
     return [row.name for row in list_connections(engine) if row.status != NEEDS_REAUTH]
 
 
+def has_pending(engine: Engine, name: str) -> bool:
+    """Whether connection ``name`` has inbox rows waiting (expired leases are swept back)."""
+    query = (
+        select(inbox.c.id)
+        .join(connections, connections.c.id == inbox.c.connection_id)
+        .where(connections.c.name == name, inbox.c.status == "pending")
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
 @contextlib.asynccontextmanager
 async def _services(context: JobContext, name: str) -> AsyncIterator[Services]:
     transport = ObservedTransport(context.meters, name)
@@ -96,6 +110,8 @@ async def drain_connection(context: JobContext, name: str) -> DrainReport:
     one is claimed. A drain already running for the connection
     (another worker) makes this one a no-op: that drain will claim what is there.
     """
+    if not has_pending(context.engine, name):
+        return DrainReport()  # nothing to do: spare both systems a session
     holder = secrets.token_hex(8)
     lock = f"drain/{name}"
     if not try_acquire(context.engine, lock, holder, DRAIN_LOCK_SECONDS, context.now()):
