@@ -10,9 +10,9 @@ from prometheus_client import CollectorRegistry
 
 from ml_connector.jobs import JobContext, Meters
 from ml_connector.mapping import default_mapping
-from ml_connector.settings import Settings
+from ml_connector.settings import Settings, load_settings
 from ml_connector.store.keyfile import keyring_for
-from ml_connector.store.schema import open_engine
+from ml_connector.store.schema import make_engine, open_engine, upgrade
 from tests.jobs.world import JobWorld, job_world
 
 
@@ -24,7 +24,19 @@ def context(settings: Settings) -> Iterator[JobContext]:
     engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def job_settings(request: pytest.FixtureRequest, settings: Settings, home: Path) -> Settings:
+    """The embedded deployment, and the scaled-out store (a migrated PostgreSQL database)."""
+    if request.param == "sqlite":
+        return settings
+    url: str = request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return load_settings({"ML_CONNECTOR_HOME": str(home), "ML_CONNECTOR_DATABASE_URL": url})
+
+
 @pytest.fixture
-def world(settings: Settings, tmp_path: Path) -> Iterator[JobWorld]:
-    with job_world(settings, tmp_path) as built:
+def world(job_settings: Settings, tmp_path: Path) -> Iterator[JobWorld]:
+    with job_world(job_settings, tmp_path) as built:
         yield built
