@@ -7,6 +7,7 @@ records per call / latency), Zoho upsert calls per record written, and the Zoho 
 run over unchanged data makes (goal: zero).
 
     python benchmarks/end_to_end.py [--records 100000] [--latency-ms 300] [--batch 1000]
+                                    [--workers 1]
 
 Prints the figures and writes benchmarks/results/end_to_end.json.
 """
@@ -67,7 +68,7 @@ def _requeue_everything(services: Services, db_ids: dict[str, list[str]], engine
         conn.execute(insert(inbox), rows)
 
 
-async def _measure(home: Path, batch: int, latency_ms: int) -> dict[str, Any]:
+async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dict[str, Any]:
     settings = load_settings({"ML_CONNECTOR_HOME": str(home)})
     engine = open_engine(settings)
     keyring = keyring_for(settings)
@@ -84,7 +85,7 @@ async def _measure(home: Path, batch: int, latency_ms: int) -> dict[str, Any]:
             await backfill(engine, services.reader, services.connection_id, record_type)
         read_done = time.perf_counter()
         calls_before = services.zoho.calls
-        report = await pipeline.drain()
+        report = await pipeline.drain(workers=workers)
         finished = time.perf_counter()
         upserts = services.zoho.calls - calls_before
         ids: dict[str, list[str]] = {}
@@ -125,17 +126,19 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--latency-ms", type=int, default=300)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1, help="batches in flight at once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         process, described = _sandbox(home, args.records, args.latency_ms)
         try:
             (home / "bench.json").write_text(json.dumps(described))
-            figures = asyncio.run(_measure(home, args.batch, args.latency_ms))
+            figures = asyncio.run(_measure(home, args.batch, args.latency_ms, args.workers))
         finally:
             process.terminate()
             process.wait(timeout=30)
-    report = {"records": args.records, "latency_ms": args.latency_ms, "batch": args.batch} | figures
+    settings = {"records": args.records, "latency_ms": args.latency_ms, "batch": args.batch}
+    report = settings | {"workers": args.workers} | figures
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "end_to_end.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -120,12 +120,21 @@ class Pipeline:
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
 
-    async def drain(self) -> DrainReport:
-        """Drain until the inbox has nothing claimable left."""
-        total = DrainReport()
-        while (report := await self.drain_once()).claimed:
-            total += report
-        return total
+    async def drain(self, *, workers: int = 1) -> DrainReport:
+        """Drain until nothing is claimable; ``workers`` batches are in flight at once.
+
+        Several batches overlap one batch's waiting on Zoho with another's mapping and
+        committing; leases keep them from taking the same rows.
+        """
+
+        async def one_worker() -> DrainReport:
+            total = DrainReport()
+            while (report := await self.drain_once()).claimed:
+                total += report
+            return total
+
+        reports = await asyncio.gather(*(one_worker() for _ in range(workers)))
+        return sum(reports, DrainReport())
 
     async def drain_once(self) -> DrainReport:
         """Claim one batch and carry it all the way to Zoho."""
