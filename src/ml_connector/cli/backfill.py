@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 from rich.progress import (
@@ -22,34 +22,13 @@ from rich.text import Text
 
 from ml_connector.auth.session import open_side
 from ml_connector.cli.runtime import Runtime
-from ml_connector.errors import ConfigError
+from ml_connector.cli.values import parse_moment, parse_types
 from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
 from ml_connector.rest import AdaptiveLimiter
 from ml_connector.store.connections import get_connection
 from ml_connector.sync import BackfillResult, backfill
 
 __all__ = ["backfill_command"]
-
-
-def _types(raw: str) -> list[str]:
-    chosen = [t.strip() for t in raw.split(",") if t.strip()]
-    unknown = sorted(set(chosen) - set(RECORD_TYPES))
-    if unknown or not chosen:
-        raise ConfigError(
-            f"unknown record types: {', '.join(unknown) or '(none given)'}",
-            hint=f"choose from {', '.join(RECORD_TYPES)}",
-        )
-    return chosen
-
-
-def _since(raw: str | None) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ConfigError(f"--since {raw!r} is not an ISO date", hint="e.g. 2026-01-31") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _RateColumn(ProgressColumn):
@@ -106,7 +85,9 @@ def backfill_command(
     """Queue every record for sync; Ctrl-C is safe, running again resumes where it stopped."""
     runtime: Runtime = ctx.obj
     try:
-        results = asyncio.run(_run(runtime, connection, _types(types), _since(since)))
+        results = asyncio.run(
+            _run(runtime, connection, parse_types(types), parse_moment(since, "--since"))
+        )
     except KeyboardInterrupt:
         typer.echo("stopped; every finished page is saved; run the same command to resume")
         raise typer.Exit(130) from None

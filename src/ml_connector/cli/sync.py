@@ -11,7 +11,7 @@ import typer
 
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
-from ml_connector.errors import ConfigError
+from ml_connector.cli.values import parse_moment, parse_record, parse_types
 from ml_connector.mapping import MappingFile, default_mapping, load_mapping
 from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.store.audit import search_audit
@@ -106,7 +106,13 @@ def replay_command(
     runtime: Runtime = ctx.obj
     del failed  # failed attempts are the only ones a replay re-sends; the flag says so
     report = asyncio.run(
-        _replay(runtime, connection, _mapping(mapping), _record(record), _moment(since, "--since"))
+        _replay(
+            runtime,
+            connection,
+            _mapping(mapping),
+            parse_record(record),
+            parse_moment(since, "--since"),
+        )
     )
     if as_json:
         print_json(report.__dict__)
@@ -118,29 +124,6 @@ def replay_command(
 
 
 audit_app = typer.Typer(help="The audit trail: every attempt at every record.")
-
-
-def _record(raw: str | None) -> tuple[str, str] | None:
-    """``TYPE:ID`` (``customer:107``) as a pair."""
-    if raw is None:
-        return None
-    record_type, _, record_id = raw.partition(":")
-    if record_type not in RECORD_TYPES or not record_id:
-        raise ConfigError(
-            f"--record {raw!r} is not TYPE:ID",
-            hint=f"for example customer:107; types: {', '.join(RECORD_TYPES)}",
-        )
-    return record_type, record_id
-
-
-def _moment(raw: str | None, option: str) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ConfigError(f"{option} {raw!r} is not an ISO date or time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @audit_app.command("list")
@@ -157,11 +140,11 @@ def audit_list(
 ) -> None:
     """The newest audit rows, narrowed by outcome, record and time."""
     runtime: Runtime = ctx.obj
-    chosen = _record(record)
+    chosen = parse_record(record)
     rows = search_audit(
         runtime.engine, get_connection(runtime.engine, connection).id, outcome=outcome,
         source_type=chosen[0] if chosen else None, source_id=chosen[1] if chosen else None,
-        since=_moment(since, "--since"), until=_moment(until, "--until"), limit=limit,
+        since=parse_moment(since, "--since"), until=parse_moment(until, "--until"), limit=limit,
     )  # fmt: skip
     if as_json:
         print_json([row.__dict__ for row in rows])
@@ -180,7 +163,7 @@ def audit_show(
 ) -> None:
     """Every attempt at one record (TYPE:ID), newest first, with the payload sent."""
     runtime: Runtime = ctx.obj
-    chosen = _record(record)
+    chosen = parse_record(record)
     assert chosen is not None
     rows = search_audit(
         runtime.engine, get_connection(runtime.engine, connection).id,
@@ -221,7 +204,7 @@ def reconcile_command(
 ) -> None:
     """Compare every NetSuite record with its Zoho record; exit 1 if anything differs."""
     runtime: Runtime = ctx.obj
-    chosen = [t.strip() for t in types.split(",") if t.strip()]
+    chosen = parse_types(types)
     found, queued = asyncio.run(_reconcile(runtime, connection, _mapping(mapping), chosen, fix))
     if as_json:
         print_json(
