@@ -19,7 +19,7 @@ import httpx
 from ml_connector.auth.assertion import AssertionSigner
 from ml_connector.auth.token import Grant, Token
 from ml_connector.errors import AuthError, PermanentError
-from ml_connector.rest import raise_for_verdict
+from ml_connector.rest import json_object, raise_for_verdict
 
 __all__ = ["REFRESH_LIFETIME", "NetSuiteTokenEndpoint"]
 
@@ -91,7 +91,7 @@ class NetSuiteTokenEndpoint:
             else:
                 form = {**form, "client_id": client_id}
         response = await self._http.post(self._url, data=form, headers=headers)
-        body = _json(response)
+        body = json_object(response)
         if response.is_success and "access_token" in body:
             return body
         if response.status_code >= 500 or response.status_code == 429:
@@ -140,11 +140,3 @@ class NetSuiteTokenEndpoint:
     def _token(self, body: dict[str, Any]) -> Token:
         seconds = float(body.get("expires_in", 3600))
         return Token(str(body["access_token"]), self._now() + timedelta(seconds=seconds))
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

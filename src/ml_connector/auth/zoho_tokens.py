@@ -19,7 +19,7 @@ import httpx
 from ml_connector.auth.token import Grant, Token
 from ml_connector.auth.zoho_hosts import ZohoHosts
 from ml_connector.errors import AuthError, PermanentError, RetryableError
-from ml_connector.rest import raise_for_verdict
+from ml_connector.rest import json_object, raise_for_verdict
 
 __all__ = ["THROTTLE_COOL_DOWN", "ZohoThrottledError", "ZohoTokenEndpoint"]
 
@@ -100,7 +100,7 @@ class ZohoTokenEndpoint:
         response = await self._http.post(
             self._hosts.accounts_url + "/oauth/v2/token", data={**form, **self._client}
         )
-        body = _json(response)
+        body = json_object(response)
         if "access_token" in body:
             return body
         if _throttled(body):
@@ -118,14 +118,6 @@ class ZohoTokenEndpoint:
             expires_at=now + timedelta(seconds=seconds),
             api_domain=str(body.get("api_domain") or self._hosts.api_domain).rstrip("/"),
         )
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    return body if isinstance(body, dict) else {}
 
 
 def _throttled(body: dict[str, Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ml_connector.rest.bodies import json_object
 from ml_connector.rest.classify import Verdict, classify, raise_for_verdict, retry_after
 from ml_connector.rest.client import Timeouts, make_client
 from ml_connector.rest.limiter import AdaptiveLimiter
@@ -14,6 +15,7 @@ __all__ = [
     "Verdict",
     "call_with_retries",
     "classify",
+    "json_object",
     "make_client",
     "raise_for_verdict",
     "retry_after",

@@ -30,6 +30,7 @@ from ml_connector.rest import (
     Verdict,
     call_with_retries,
     classify,
+    json_object,
     raise_for_verdict,
 )
 from ml_connector.zoho.results import WriteResult, call_failed, read_results
@@ -128,7 +129,7 @@ class ZohoCRM:
             return call_failed(len(chunk), exc.code, exc.message, status=exc.status)
         if classify(response.status_code) is Verdict.REAUTHORIZE:
             raise_for_verdict(response, system="Zoho", code=_code(response))
-        return read_results(response.status_code, _body(response), len(chunk))
+        return read_results(response.status_code, json_object(response), len(chunk))
 
     async def get_by_ids(
         self, module: str, ids: Sequence[str], fields: Sequence[str]
@@ -156,7 +157,7 @@ class ZohoCRM:
         response = await self._retrying(
             "POST", f"{API}/settings/fields", params={"module": module}, json={"fields": [spec]}
         )
-        body = _body(response)
+        body = json_object(response)
         if not isinstance(body.get("fields"), list):
             raise_for_verdict(response, system="Zoho", code=_code(response))
         result = read_results(response.status_code, {"data": body.get("fields")}, 1)[0]
@@ -178,7 +179,7 @@ class ZohoCRM:
         """A GET's JSON object; 204 (nothing matched) is an empty one."""
         response = await self._retrying("GET", path, params=params)
         raise_for_verdict(response, system="Zoho", code=_code(response))
-        return {} if response.status_code == 204 else _body(response)
+        return {} if response.status_code == 204 else json_object(response)
 
     async def _retrying(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return await call_with_retries(
@@ -220,15 +221,6 @@ class ZohoCRM:
             await self.limiter.succeeded()
 
 
-def _body(response: httpx.Response) -> dict[str, Any]:
-    """The JSON object of an answer, or an empty one when it is empty or not an object."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _code(response: httpx.Response) -> str:
     """Zoho's top-level error code, when the answer has one."""
-    return str(_body(response).get("code") or "")
+    return str(json_object(response).get("code") or "")
