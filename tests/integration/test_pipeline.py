@@ -237,6 +237,7 @@ async def test_reconcile_finds_what_people_changed_in_zoho(store: Store) -> None
         (edited["NetSuite_ID"], "different", ("Account_Name",)),
         (deleted["NetSuite_ID"], "missing", ()),
     }
+    assert after.count("orphaned") == 0
 
 
 class CrashAfterWriting:
@@ -332,3 +333,20 @@ async def test_a_replay_is_linked_to_the_attempt_it_re_sent(store: Store) -> Non
     assert history[0].outcome == "written"
     assert history[0].replay_of == one.id
     assert rest.replayed == len(failed) - 1
+
+
+async def test_reconcile_reports_records_deleted_in_netsuite_as_orphans(store: Store) -> None:
+    async with world(store, 150) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "vendor")
+        await w.pipeline.drain()
+        gone = str(
+            w.netsuite.account.db.select("SELECT id FROM vendor ORDER BY id LIMIT 1")[0]["id"]
+        )
+        w.netsuite.account.db.run("DELETE FROM vendor WHERE id = ?", [int(gone)])
+        found = await reconcile(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
+            mapping=default_mapping(), types=("vendor",),
+        )  # fmt: skip
+        queued = queue_fixes(w.store.engine, w.connection_id, found.differences)
+    assert [(d.record_id, d.kind) for d in found.differences] == [(gone, "orphaned")]
+    assert queued == 0, "deletions are not synced: an orphan is reported, not removed"

@@ -212,6 +212,7 @@ def reconcile_command(
                 "compared": found.compared,
                 "missing": found.count("missing"),
                 "different": found.count("different"),
+                "orphaned": found.count("orphaned"),
                 "differences": [d.__dict__ for d in found.differences],
                 "queued": queued,
             }

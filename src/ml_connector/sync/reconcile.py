@@ -35,7 +35,7 @@ class Difference:
 
     record_type: str
     record_id: str
-    kind: str  # "missing" | "different"
+    kind: str  # "missing" | "different" | "orphaned" (in Zoho, no longer in NetSuite)
     fields: tuple[str, ...] = ()
 
 
@@ -82,9 +82,12 @@ async def reconcile(
     checker = _Checker(engine, connection_id, zoho, mapping)
     for record_type in types:
         report.compared[record_type] = 0
+        seen: set[str] = set()
         async for rows in reader.pages(record_type):
             report.compared[record_type] += len(rows)
+            seen.update(str(row["id"]) for row in rows)
             report.differences += await checker.page(record_type, rows)
+        report.differences += await checker.orphans(record_type, seen)
     return report
 
 
@@ -113,6 +116,17 @@ class _Checker:
             elif isinstance(outcome, MappedRecord) and (names := compare(outcome.payload, actual)):
                 differences.append(Difference(record_type, record_id, "different", names))
         return differences
+
+    async def orphans(self, record_type: str, seen: set[str]) -> list[Difference]:
+        """Zoho records carrying a NetSuite id that NetSuite no longer has (deletions)."""
+        entity = self.mapping.entity(record_type)
+        found = []
+        async for page in self.zoho.pages(entity.module, [entity.key]):
+            for record in page:
+                value = record.get(entity.key)
+                if value and str(value) not in seen:
+                    found.append(Difference(record_type, str(value), "orphaned"))
+        return found
 
     async def _links(self, record_type: str, ids: Sequence[str]) -> dict[str, Link]:
         return await asyncio.to_thread(
@@ -146,12 +160,15 @@ class _Checker:
 
 
 def queue_fixes(engine: Engine, connection_id: int, differences: Sequence[Difference]) -> int:
-    """Queue every difference for sync; their last-written hashes are forgotten so it rewrites.
+    """Queue missing and different records; their last-written hashes are forgotten first.
+
+    Orphans are left alone: deletions are not synced, so they are reported, never removed.
 
     The pipeline skips a record whose mapped payload equals what it last wrote; after a person
     changed the Zoho side, that equality says nothing, so the stored hash is cleared first.
     """
     now = datetime.now(UTC)
+    differences = [d for d in differences if d.kind != "orphaned"]
     events = [
         NewEvent(
             f"reconcile:{d.record_type}:{d.record_id}:{now.isoformat()}", d.record_type, d.record_id

@@ -169,6 +169,21 @@ class ZohoCRM:
             message += f" (on {result.field})"
         raise PermanentError(message, status=response.status_code, code=result.code)
 
+    async def pages(
+        self, module: str, fields: Sequence[str], *, per_page: int = 200
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every record of a module, a page at a time (``page_token`` past the first 2,000)."""
+        params: dict[str, Any] = {"fields": ",".join(fields), "per_page": per_page}
+        while True:
+            answer = await self._read(f"{API}/{module}", params)
+            if answer.get("data"):
+                yield list(answer["data"])
+            info = answer.get("info") or {}
+            if not info.get("more_records") or not info.get("next_page_token"):
+                return
+            params = {**params, "page_token": info["next_page_token"]}
+            params.pop("page", None)
+
     async def org(self) -> dict[str, Any]:
         """The org: id, edition (``license_details.paid_type``), time zone, currency."""
         answer = await self._read(f"{API}/org", {})
