@@ -90,11 +90,6 @@ def test_an_event_wakes_a_worker_that_drains_it_without_a_manual_drain(
     assert entry.source_type == "customer"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the pipeline takes a NetSuite event's stored payload (the event itself) for the "
-    "record's row, so the record fails MISSING_ID instead of being fetched by id",
-)
 def test_an_event_from_netsuite_reaches_zoho_without_a_manual_drain(
     world: JobWorld, running: tuple[Tasks, Finished]
 ) -> None:

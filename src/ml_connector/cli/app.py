@@ -16,6 +16,7 @@ from ml_connector.cli.mapping import mapping_app
 from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
+from ml_connector.cli.serve import serve_command
 from ml_connector.cli.setup import setup_app
 from ml_connector.cli.status import status_command
 from ml_connector.cli.sync import (
@@ -49,6 +50,7 @@ app.command("ping")(ping_command)
 app.command("reconcile")(reconcile_command)
 app.command("replay")(replay_command)
 app.command("sandbox")(sandbox_command)
+app.command("serve")(serve_command)
 app.command("status")(status_command)
 app.command("sync")(sync_command)
 

@@ -35,10 +35,20 @@ def coalesce(rows: Iterable[InboxRow]) -> dict[Key, list[InboxRow]]:
     return grouped
 
 
+# Sources whose payload *is* the NetSuite row; a change event's payload is only the event.
+ROW_SOURCES = frozenset({"poll", "backfill"})
+
+
 def newest_payload(events: list[InboxRow]) -> dict[str, Any] | None:
-    """The most recent row carried by the events (polls, backfills), if any carried one."""
-    carried = [event.payload for event in events if event.payload]
-    return carried[-1] if carried else None
+    """The most recent row carried by the events (polls, backfills), if any carried one.
+
+    A change event after the newest carried row means the row is out of date: it is read again.
+    """
+    newest: dict[str, Any] | None = None
+    for event in events:
+        carries = event.source in ROW_SOURCES and event.payload
+        newest = event.payload if carries else None
+    return newest
 
 
 @dataclass
