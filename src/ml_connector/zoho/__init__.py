@@ -1,7 +1,15 @@
-"""Zoho CRM: the API client, per-record write results, and preparing an org for the sync."""
+"""Zoho CRM: the API client, per-record write results, preparing an org, notification channels."""
 
 from __future__ import annotations
 
+from ml_connector.zoho.channels import (
+    ChannelPolicy,
+    ChannelRefusedError,
+    channel_events,
+    disable_channels,
+    maintain_channels,
+    notify_url,
+)
 from ml_connector.zoho.client import (
     EDITION_CONCURRENCY,
     MAX_IDS,
@@ -25,13 +33,19 @@ __all__ = [
     "MAX_IDS",
     "MAX_RECORDS",
     "AccessProblem",
+    "ChannelPolicy",
+    "ChannelRefusedError",
     "FieldStep",
     "SetupReport",
     "TransientError",
     "WriteResult",
     "ZohoCRM",
+    "channel_events",
     "concurrency_for",
+    "disable_channels",
     "inactive_field_spec",
     "key_field_spec",
+    "maintain_channels",
+    "notify_url",
     "prepare_org",
 ]

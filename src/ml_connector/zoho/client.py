@@ -190,6 +190,24 @@ class ZohoCRM:
         orgs = answer.get("org") or [{}]
         return dict(orgs[0])
 
+    async def watch(
+        self,
+        method: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """One call to the notification API (``/actions/watch``): its status and JSON object.
+
+        A 4xx is returned, not raised: an expired or unknown channel is news the caller acts on
+        (it provisions a new one). Only a rejected token raises, as everywhere.
+        """
+        path = f"{API}/actions/watch"
+        response = await self._retrying(method, path, json=body, params=params)
+        if classify(response.status_code) is Verdict.REAUTHORIZE:
+            raise_for_verdict(response, system="Zoho", code=_code(response))
+        return response.status_code, json_object(response)
+
     async def _read(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """A GET's JSON object; 204 (nothing matched) is an empty one."""
         response = await self._retrying("GET", path, params=params)
