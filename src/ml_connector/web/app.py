@@ -19,18 +19,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ml_connector.mapping import MappingFile, default_mapping
 from ml_connector.store.keyring import Keyring
 from ml_connector.web.health import healthz
 from ml_connector.web.metrics import InboxDepth, MetricsEndpoint
 from ml_connector.web.netsuite_hook import NetSuiteHook
 from ml_connector.web.options import WebOptions
 from ml_connector.web.readiness import Readiness
+from ml_connector.web.zoho_hook import ZohoHook
 
 __all__ = ["create_app"]
 
 logger = logging.getLogger(__name__)
 
 NETSUITE_HOOK_PATH = "/hooks/netsuite/{connection}"
+ZOHO_HOOK_PATH = "/hooks/zoho/{connection}"
 
 
 def create_app(
@@ -42,19 +45,24 @@ def create_app(
     on_event: Callable[[str], None] | None = None,
     queue_check: Callable[[], None] | None = None,
     registry: CollectorRegistry | None = None,
+    mapping: MappingFile | None = None,
 ) -> Starlette:
     """The app; ``clock`` gives epoch seconds (timestamps are checked and stamped with it).
 
     ``on_event`` is called with the connection name after a new event is committed (the
     service wakes a drain with it); ``queue_check`` raises when the queue is unreachable and
     makes ``/readyz`` say so; ``registry`` enables ``/metrics`` and gets the inbox depth gauge.
+    ``mapping`` says which NetSuite type each Zoho module's callbacks belong to (default: the
+    default mapping).
     """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
     readiness = Readiness(engine, queue_check)
+    zoho_hook = ZohoHook(engine, keyring, clock, mapping or default_mapping(), on_event)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness.readyz, methods=["GET"]),
         Route(NETSUITE_HOOK_PATH, _notifying(hook.receive, on_event), methods=["POST"]),
+        Route(ZOHO_HOOK_PATH, zoho_hook.receive, methods=["POST"]),
     ]
     if registry is not None:
         registry.register(InboxDepth(engine))
