@@ -37,6 +37,7 @@ from ml_connector.store.leases import claim, finish, release
 from ml_connector.store.links import Link, find_links, save_links
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.sync.plan import Key, coalesce, newest_payload, plan_wave
+from ml_connector.sync.zoho_edits import CALLBACK_SOURCE, settle_edits
 
 __all__ = ["DrainReport", "Pipeline", "WriteResultLike", "ZohoWriter"]
 
@@ -173,7 +174,8 @@ class Pipeline:
 
     async def _work(self, claimed: list[InboxRow]) -> _Batch:
         work = _Batch()
-        events = coalesce(claimed)
+        work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
+        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
         work.rows = await self._rows(events, work)
         await self._known(work, work.rows)
         pending = dict(work.rows)
@@ -183,6 +185,12 @@ class Pipeline:
             pending = await self._wave(work, pending)
         self._unresolved(work, pending)  # a parent chain deeper than MAX_WAVES levels: reported
         return work
+
+    async def _zoho_edits(self, rows: list[InboxRow]) -> list[AuditEntry]:
+        """Zoho's callbacks are settled apart: see :mod:`.zoho_edits`."""
+        if not rows:
+            return []
+        return await settle_edits(self.engine, self.connection_id, self.zoho, self.mapping, rows)
 
     async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
         rows: dict[Key, Any] = {}
