@@ -29,6 +29,7 @@ class Intervals:
     drain: float = 60.0
     sweep: float = 60.0
     refresh: float = 60.0
+    channels: float = 600.0
 
 
 class _OwnedConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hints
@@ -97,4 +98,5 @@ def _entries(tasks: Tasks, intervals: Intervals) -> list[Every]:
         Every(intervals.refresh, tasks.refresh_all, "refresh_all"),
         Every(intervals.poll, tasks.poll_all, "poll_all"),
         Every(intervals.drain, tasks.drain_all, "drain_all"),
+        Every(intervals.channels, tasks.channels_all, "zoho_channels_all"),
     ]

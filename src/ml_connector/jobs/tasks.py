@@ -24,6 +24,8 @@ from ml_connector.jobs.work import (
     refresh_tokens,
     sweep_leases,
 )
+from ml_connector.sync.services import open_services
+from ml_connector.zoho.channels import Action, ChannelPolicy, maintain_channels
 
 __all__ = ["Tasks"]
 
@@ -36,8 +38,17 @@ T = TypeVar("T")
 class Tasks:
     """The service's tasks, registered on one queue, each callable to enqueue it."""
 
-    def __init__(self, queue: Huey, context: JobContext) -> None:
+    def __init__(
+        self,
+        queue: Huey,
+        context: JobContext,
+        *,
+        public_url: str | None = None,
+        channel_policy: ChannelPolicy | None = None,
+    ) -> None:
+        """``public_url`` is where Zoho reaches the service; without it no channel is kept."""
         self.queue, self.context = queue, context
+        self.public_url, self.channel_policy = public_url, channel_policy or ChannelPolicy()
         self.drain: Task = queue.task(name="drain")(self._drain)
         self.poll: Task = queue.task(name="poll")(self._poll)
         self.refresh: Task = queue.task(name="refresh_tokens")(self._refresh)
@@ -45,6 +56,8 @@ class Tasks:
         self.drain_all: Task = queue.task(name="drain_all")(self._fan_out(self.drain))
         self.poll_all: Task = queue.task(name="poll_all")(self._fan_out(self.poll))
         self.refresh_all: Task = queue.task(name="refresh_all")(self._fan_out(self.refresh))
+        self.channels: Task = queue.task(name="zoho_channels")(self._channels)
+        self.channels_all: Task = queue.task(name="zoho_channels_all")(self._channels_all)
 
     def wake(self, connection: str) -> None:
         """Ask a worker to drain ``connection`` soon (an event was just stored)."""
@@ -70,6 +83,26 @@ class Tasks:
 
     def _refresh(self, name: str) -> None:
         self._isolated("token refresh", name, refresh_tokens(self.context, name))
+
+    def _channels(self, name: str) -> None:
+        action = self._isolated("channel upkeep", name, self._maintain(name))
+        if action not in (None, "current"):
+            logger.info("zoho channel upkeep", extra={"connection": name, "action": action})
+
+    def _channels_all(self) -> None:
+        if self.public_url is not None:  # Zoho has nowhere to post without it
+            for name in active_connections(self.context.engine):
+                self.channels(name)
+
+    async def _maintain(self, name: str) -> Action:
+        """Create, renew or replace the connection's channel (see :mod:`ml_connector.zoho`)."""
+        ctx, url = self.context, self.public_url or ""
+        async with open_services(
+            ctx.engine, ctx.keyring, name, mapping=ctx.mapping, options=ctx.session_options
+        ) as services:
+            return await maintain_channels(
+                ctx.engine, ctx.keyring, services, url, ctx.now(), policy=self.channel_policy
+            )
 
     def _sweep(self) -> None:
         sweep_leases(self.context)
