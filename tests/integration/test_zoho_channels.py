@@ -1,0 +1,246 @@
+"""Zoho channels and callbacks end to end: both simulators, the store and the app, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from ml_connector.mapping import default_mapping
+from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.server import ServedApp, serving
+from ml_connector.sandbox.zoho import ZohoSimulator
+from ml_connector.store.audit import search_audit
+from ml_connector.store.channels import active_channel, channel_by_id, open_token
+from ml_connector.store.tables import inbox
+from ml_connector.sync import backfill
+from ml_connector.sync.services import Services, open_services
+from ml_connector.web import create_app
+from ml_connector.zoho import ChannelPolicy, maintain_channels
+from tests.integration.conftest import Store
+
+pytestmark = pytest.mark.anyio
+
+KEY_FIELD = {"field_label": "NetSuite ID", "data_type": "text", "length": 40, "unique": {}}
+INACTIVE_FIELD = {"field_label": "NetSuite Inactive", "data_type": "boolean"}
+WAIT = 10.0
+
+
+class Arrivals:
+    """Counts callbacks the app stored, so a test waits for them instead of sleeping."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def stored(self, _name: str) -> None:
+        with self._changed:
+            self._count += 1
+            self._changed.notify_all()
+
+    async def reach(self, count: int) -> None:
+        def wait() -> bool:
+            with self._changed:
+                return self._changed.wait_for(lambda: self._count >= count, WAIT)
+
+        assert await asyncio.to_thread(wait), f"callback {count} never arrived"
+
+
+@dataclass
+class World:
+    zoho: ZohoSimulator
+    zoho_at: ServedApp
+    store: Store
+    services: Services
+    public_url: str
+    arrivals: Arrivals
+
+    @property
+    def control(self) -> str:
+        return self.zoho.control_url(self.zoho_at.base_url)
+
+    async def maintain(self, now: datetime, policy: ChannelPolicy | None = None) -> str:
+        engine, keyring = self.store.engine, self.store.keyring
+        return await maintain_channels(
+            engine, keyring, self.services, self.public_url, now, policy=policy
+        )
+
+    async def sandbox(self, method: str, path: str, body: Any = None) -> Any:
+        async with httpx.AsyncClient() as http:
+            answer = await http.request(method, self.control + path, json=body)
+        answer.raise_for_status()
+        return answer.json()
+
+    async def zoho_channels(self) -> list[dict[str, Any]]:
+        channels: list[dict[str, Any]] = (await self.sandbox("GET", "/state"))["channels"]
+        return channels
+
+    async def account(self, zoho_id: str) -> dict[str, Any]:
+        records = (await self.sandbox("GET", "/state"))["records"]["Accounts"]
+        found: dict[str, Any] = next(r for r in records if r["id"] == zoho_id)
+        return found
+
+    def inbox_rows(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(inbox)).scalar_one())
+
+
+@contextlib.asynccontextmanager
+async def world(store: Store) -> AsyncIterator[World]:
+    netsuite, zoho = NetSuiteSimulator(records=12, seed=5), ZohoSimulator(seed=5)
+    arrivals = Arrivals()
+    app = create_app(engine=store.engine, keyring=store.keyring, on_event=arrivals.stored)
+    with serving(netsuite.app) as ns_at, serving(zoho.app) as zoho_at, serving(app) as app_at:
+        store.add(
+            "acme",
+            {
+                "netsuite": netsuite.credentials(ns_at.base_url),
+                "zoho": zoho.credentials(zoho_at.base_url),
+            },
+        )
+        async with open_services(
+            store.engine, store.keyring, "acme", mapping=default_mapping()
+        ) as services:
+            for module in ("Accounts", "Vendors", "Contacts"):
+                await services.zoho.create_field(module, KEY_FIELD)
+                await services.zoho.create_field(module, INACTIVE_FIELD)
+            yield World(zoho, zoho_at, store, services, app_at.base_url, arrivals)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+async def test_a_channel_watches_the_mapped_modules_with_a_sealed_token_for_a_day(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        now = _now()
+        assert await w.maintain(now) == "created"
+        assert await w.maintain(now + timedelta(hours=1)) == "current"
+        (channel,) = await w.zoho_channels()
+    stored = active_channel(store.engine, w.services.connection_id)
+    assert stored is not None
+    assert channel["channel_id"] == stored.channel_id
+    assert channel["events"] == ["Accounts.all", "Vendors.all", "Contacts.all"]
+    assert channel["notify_url"] == f"{w.public_url}/hooks/zoho/acme"
+    assert channel["notify_on_related_action"] is False
+    assert 20 <= len(channel["token"]) <= 50
+    assert open_token(store.keyring, stored) == channel["token"]
+    assert stored.sealed_token != channel["token"]
+    assert abs(channel["expires_at"] - (now + timedelta(days=1)).timestamp()) < 5
+
+
+async def test_a_channel_is_renewed_by_patch_after_half_its_life(store: Store) -> None:
+    policy = ChannelPolicy(lifetime=timedelta(hours=4))
+    async with world(store) as w:
+        now = _now()
+        await w.maintain(now, policy)
+        assert await w.maintain(now + timedelta(hours=1), policy) == "current"
+        later = now + timedelta(hours=2, minutes=1)
+        assert await w.maintain(later, policy) == "renewed"
+        (channel,) = await w.zoho_channels()
+    stored = active_channel(store.engine, w.services.connection_id)
+    assert stored is not None and stored.channel_id == channel["channel_id"]
+    assert abs(channel["expires_at"] - (later + timedelta(hours=4)).timestamp()) < 5
+    assert stored.renewed_at == later
+
+
+async def test_a_channel_zoho_forgot_is_replaced_by_a_new_one(store: Store) -> None:
+    async with world(store) as w:
+        now = _now()
+        await w.maintain(now)
+        first = active_channel(store.engine, w.services.connection_id)
+        await w.sandbox("POST", "/channels/expire", {})
+        assert await w.maintain(now + timedelta(hours=13)) == "replaced"
+        (channel,) = await w.zoho_channels()
+    assert first is not None
+    old = channel_by_id(store.engine, first.channel_id)
+    assert old is not None and old.status == "replaced"
+    assert channel["channel_id"] != first.channel_id
+    current = active_channel(store.engine, w.services.connection_id)
+    assert current is not None and current.channel_id == channel["channel_id"]
+
+
+async def test_a_callback_with_a_wrong_token_or_channel_is_refused_and_stores_nothing(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        await w.maintain(_now())
+        (channel,) = await w.zoho_channels()
+        callback = {
+            "server_time": 1718117126473, "module": "Accounts", "ids": ["1"],
+            "operation": "update", "channel_id": channel["channel_id"], "token": "guess",
+        }  # fmt: skip
+        hook = f"{w.public_url}/hooks/zoho/acme"
+        async with httpx.AsyncClient() as http:
+            wrong_token = await http.post(hook, json=callback)
+            wrong_channel = await http.post(hook, json=callback | {"channel_id": "42"})
+            elsewhere = await http.post(
+                f"{w.public_url}/hooks/zoho/nobody", json=callback | {"token": channel["token"]}
+            )
+            right = await http.post(hook, json=callback | {"token": channel["token"]})
+            again = await http.post(hook, json=callback | {"token": channel["token"]})
+        rows = w.inbox_rows()
+    assert (wrong_token.status_code, wrong_token.json()["status"]) == (401, "rejected")
+    assert wrong_channel.status_code == 404
+    assert elsewhere.status_code == 404
+    assert (right.status_code, right.json()) == (200, {"status": "queued", "stored": 1})
+    assert again.json() == {"status": "duplicate", "stored": 0}
+    assert rows == 1
+
+
+async def _synced_account(w: World) -> tuple[str, str]:
+    """Sync the customers; one customer's NetSuite id and its Zoho id."""
+    await backfill(w.store.engine, w.services.reader, w.services.connection_id, "customer")
+    report = await w.services.pipeline.drain()
+    assert report.written > 0 and report.failed == 0
+    written = search_audit(w.store.engine, w.services.connection_id, outcome="written")
+    return written[0].source_id, str(written[0].zoho_id)
+
+
+async def test_an_edit_of_a_netsuite_owned_field_is_reasserted_once(store: Store) -> None:
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        original = (await w.account(zoho_id))["Account_Name"]
+        await w.maintain(_now())
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", {"Account_Name": "Renamed"})
+        await w.arrivals.reach(1)
+        first = await w.services.pipeline.drain()
+        await w.arrivals.reach(2)  # the callback of our own re-assertion
+        echo = await w.services.pipeline.drain()
+        final = await w.account(zoho_id)
+    assert final["Account_Name"] == original
+    audit = search_audit(store.engine, w.services.connection_id, source_id=ns_id)
+    reasserted = [row for row in audit if row.code == "REASSERTED"]
+    assert len(reasserted) == 1
+    assert reasserted[0].payload == {"NetSuite_ID": ns_id, "Account_Name": original}
+    assert (first.claimed, first.written) == (1, 1)
+    assert (echo.claimed, echo.written, echo.skipped) == (1, 0, 0)
+
+
+async def test_an_edit_of_a_shared_field_is_reported_as_drift_and_not_written(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        await w.maintain(_now())
+        await w.sandbox(
+            "PATCH", f"/records/Accounts/{zoho_id}", {"Website": "https://sales.example"}
+        )
+        await w.arrivals.reach(1)
+        report = await w.services.pipeline.drain()
+        final = await w.account(zoho_id)
+    assert final["Website"] == "https://sales.example"
+    (drift,) = search_audit(store.engine, w.services.connection_id, outcome="skipped")
+    assert (drift.source_id, drift.code) == (ns_id, "DRIFT")
+    assert drift.payload is not None and set(drift.payload) == {"Website"}
+    assert (report.claimed, report.written, report.skipped) == (1, 0, 1)
