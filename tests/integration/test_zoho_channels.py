@@ -149,7 +149,8 @@ async def test_a_channel_is_renewed_by_patch_after_half_its_life(store: Store) -
         assert await w.maintain(later, policy) == "renewed"
         (channel,) = await w.zoho_channels()
     stored = active_channel(store.engine, w.services.connection_id)
-    assert stored is not None and stored.channel_id == channel["channel_id"]
+    assert stored is not None
+    assert stored.channel_id == channel["channel_id"]
     assert abs(channel["expires_at"] - (later + timedelta(hours=4)).timestamp()) < 5
     assert stored.renewed_at == later
 
@@ -164,10 +165,12 @@ async def test_a_channel_zoho_forgot_is_replaced_by_a_new_one(store: Store) -> N
         (channel,) = await w.zoho_channels()
     assert first is not None
     old = channel_by_id(store.engine, first.channel_id)
-    assert old is not None and old.status == "replaced"
+    assert old is not None
+    assert old.status == "replaced"
     assert channel["channel_id"] != first.channel_id
     current = active_channel(store.engine, w.services.connection_id)
-    assert current is not None and current.channel_id == channel["channel_id"]
+    assert current is not None
+    assert current.channel_id == channel["channel_id"]
 
 
 async def test_a_callback_with_a_wrong_token_or_channel_is_refused_and_stores_nothing(
@@ -202,7 +205,8 @@ async def _synced_account(w: World) -> tuple[str, str]:
     """Sync the customers; one customer's NetSuite id and its Zoho id."""
     await backfill(w.store.engine, w.services.reader, w.services.connection_id, "customer")
     report = await w.services.pipeline.drain()
-    assert report.written > 0 and report.failed == 0
+    assert report.written > 0
+    assert report.failed == 0
     written = search_audit(w.store.engine, w.services.connection_id, outcome="written")
     return written[0].source_id, str(written[0].zoho_id)
 
@@ -242,5 +246,6 @@ async def test_an_edit_of_a_shared_field_is_reported_as_drift_and_not_written(
     assert final["Website"] == "https://sales.example"
     (drift,) = search_audit(store.engine, w.services.connection_id, outcome="skipped")
     assert (drift.source_id, drift.code) == (ns_id, "DRIFT")
-    assert drift.payload is not None and set(drift.payload) == {"Website"}
+    assert drift.payload is not None
+    assert set(drift.payload) == {"Website"}
     assert (report.claimed, report.written, report.skipped) == (1, 0, 1)
