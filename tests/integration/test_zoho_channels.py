@@ -173,6 +173,21 @@ async def test_a_channel_zoho_forgot_is_replaced_by_a_new_one(store: Store) -> N
     assert current.channel_id == channel["channel_id"]
 
 
+async def test_a_mapping_that_syncs_other_modules_swaps_the_channel(store: Store) -> None:
+    customers_only = default_mapping().model_copy(update={"vendor": None, "contact": None})
+    async with world(store) as w:
+        await w.maintain(_now())
+        async with open_services(
+            store.engine, store.keyring, "acme", mapping=customers_only
+        ) as services:
+            action = await maintain_channels(
+                store.engine, store.keyring, services, w.public_url, _now()
+            )
+        (channel,) = await w.zoho_channels()
+    assert action == "replaced"
+    assert channel["events"] == ["Accounts.all"]
+
+
 async def test_a_callback_with_a_wrong_token_or_channel_is_refused_and_stores_nothing(
     store: Store,
 ) -> None:

@@ -195,6 +195,7 @@ async def _maintain(scope: _Scope) -> Action:
         return "created"
     if current.events != scope.events:  # the mapping changed what is synced
         await _provision(scope, current)
+        await _delete(scope.crm, current.channel_id)  # or it would post for up to its life
         return "replaced"
     if not scope.policy.due(current, scope.now):
         return "current"
@@ -235,6 +236,14 @@ async def maintain_channels(
         release(engine, lock, holder)
 
 
+async def _delete(crm: ZohoCRM, channel_id: str) -> None:
+    """Stop a channel in Zoho; one Zoho refuses to delete (already gone) ends on its own."""
+    status, body = await crm.watch("DELETE", params={"channel_ids": channel_id})
+    accepted, code, _, _ = _answer(status, body)
+    if not accepted:
+        logger.info("channel not deleted in Zoho", extra={"channel_id": channel_id, "code": code})
+
+
 async def disable_channels(engine: Engine, crm: ZohoCRM, connection_id: int) -> int:
     """Stop the connection's channel in Zoho and mark it disabled (the connection is going).
 
@@ -243,10 +252,7 @@ async def disable_channels(engine: Engine, crm: ZohoCRM, connection_id: int) -> 
     current = active_channel(engine, connection_id)
     if current is None:
         return 0
-    status, body = await crm.watch("DELETE", params={"channel_ids": current.channel_id})
-    accepted, code, message, _ = _answer(status, body)
-    if not accepted and status >= 500:
-        raise ChannelRefusedError("DELETE", status, code, message)
+    await _delete(crm, current.channel_id)
     with engine.begin() as conn:
         mark_channel(conn, current.channel_id, DISABLED)
     return 1
