@@ -170,6 +170,13 @@ class Cluster:
         with self.engine.connect() as conn:
             return {int(i): (s, int(a)) for i, s, a in conn.execute(query)}
 
+    def last_done(self, ids: Sequence[int]) -> datetime | None:
+        """When the last of the given inbox rows was finished."""
+        query = select(func.max(inbox.c.done_at)).where(inbox.c.id.in_(ids))
+        with self.engine.connect() as conn:
+            done: datetime | None = conn.execute(query).scalar_one()
+        return done
+
     def drained(self) -> Counter[str] | None:
         """The statuses once no row is pending or leased, else None."""
         statuses = self.inbox_statuses()
