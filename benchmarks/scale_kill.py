@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,12 @@ def _tail_batch(running: Cluster) -> list[int] | None:
     return running.leased_rows() if not statuses["pending"] and statuses["leased"] else None
 
 
-def _kill_holder(running: Cluster, victim: str, successor: str) -> tuple[list[int], datetime]:
-    """Start ``successor``, SIGKILL ``victim``; the rows it left leased and when it died."""
+def _kill_holder(
+    running: Cluster, victim: str, successor: str, holds: Callable[[], object]
+) -> tuple[list[int], datetime]:
+    """Start ``successor``, SIGKILL ``victim`` once ``holds()``; the rows left leased, and when."""
     running.start(successor, *WORKER)
-    running.kill(victim)
+    running.kill_when(victim, holds, timeout=120)
     return running.leased_rows(), datetime.now(UTC)
 
 
@@ -91,11 +93,11 @@ def run(running: Cluster) -> dict[str, Any]:
     first_wave = len(records) // 10
     running.deliver(records[:first_wave], chunk=CHUNK)
     wait_until(running.leased_rows, timeout=120, what="worker A leases a batch", check=alive)
-    first, first_at = _kill_holder(running, "worker-a", "worker-b")
+    first, first_at = _kill_holder(running, "worker-a", "worker-b", running.leased_rows)
     running.deliver(records[first_wave:], chunk=CHUNK)
     delivered = time.monotonic() - started
     wait_until(lambda: _tail_batch(running), timeout=900, what="the tail batch", check=alive)
-    second, second_at = _kill_holder(running, "worker-b", "worker-c")
+    second, second_at = _kill_holder(running, "worker-b", "worker-c", lambda: _tail_batch(running))
     statuses = wait_until(running.drained, timeout=900, what="inbox drained", check=alive)
     drained = time.monotonic() - started
     recovery = [_recovered(running, first, first_at), _recovered(running, second, second_at)]

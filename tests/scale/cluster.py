@@ -104,6 +104,25 @@ class Cluster:
         process.wait(timeout=10)
         self.killed.add(name)
 
+    def kill_when(self, name: str, condition: Callable[[], object], *, timeout: float) -> None:
+        """SIGKILL ``name`` at a moment ``condition()`` holds while the process stands still.
+
+        Each check freezes the process (SIGSTOP) first, so it cannot finish its batch between
+        the check and the kill; when the condition fails it is thawed and checked again.
+        """
+        process = self.processes[name]
+
+        def frozen_when_true() -> bool:
+            process.send_signal(signal.SIGSTOP)
+            if condition():
+                return True
+            process.send_signal(signal.SIGCONT)
+            return False
+
+        what = f"{name} ready to be killed"
+        wait_until(frozen_when_true, timeout=timeout, what=what, check=self.check_alive)
+        self.kill(name)  # a frozen process dies as surely: SIGKILL needs no cooperation
+
     def check_alive(self) -> None:
         """Fail if a process not killed on purpose has exited."""
         for name, process in self.processes.items():

@@ -42,10 +42,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
         _start_worker(running, "worker-a")
         running.deliver(records[:FIRST_WAVE], chunk=CHUNK)
 
-        # Only worker A runs until it holds a batch, so the leased rows are its own.
+        # B starts while A holds the drain lock, so until the kill every leased row is A's.
         wait_until(running.leased_rows, timeout=60, what="worker A leases a batch", check=alive)
         _start_worker(running, "worker-b")
-        running.kill("worker-a")
+        running.kill_when("worker-a", running.leased_rows, timeout=60)
         orphans = running.leased_rows()
         assert orphans, "the kill landed between two batches: nothing was left leased"
 
