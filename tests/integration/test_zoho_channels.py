@@ -264,3 +264,20 @@ async def test_an_edit_of_a_shared_field_is_reported_as_drift_and_not_written(
     assert drift.payload is not None
     assert set(drift.payload) == {"Website"}
     assert (report.claimed, report.written, report.skipped) == (1, 0, 1)
+
+
+async def test_an_edited_key_field_is_reported_and_never_duplicates_the_record(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        before = len((await w.sandbox("GET", "/state"))["records"]["Accounts"])
+        await w.maintain(_now())
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", {"NetSuite_ID": "X-1"})
+        await w.arrivals.reach(1)
+        report = await w.services.pipeline.drain()
+        after = len((await w.sandbox("GET", "/state"))["records"]["Accounts"])
+    (skipped,) = search_audit(store.engine, w.services.connection_id, outcome="skipped")
+    assert (skipped.source_id, skipped.code) == (ns_id, "KEY_EDITED")
+    assert report.written == 0
+    assert after == before

@@ -8,7 +8,9 @@ payload we last wrote to it, field by field (:func:`ml_connector.mapping.zoho_ed
   keeps the two systems from writing back and forth;
 * a NetSuite-owned field differs: those fields are written back once, keyed on the NetSuite id
   field (audit ``written`` with code ``REASSERTED``);
-* a shared field differs: it is reported (audit ``skipped``, code ``DRIFT``), never written.
+* a shared field differs: it is reported (audit ``skipped``, code ``DRIFT``), never written;
+* the key field differs: nothing is written (``KEY_EDITED``), since an upsert keyed on the id
+  we wrote would create a second record rather than repair this one.
 
 The baseline is the payload of the newest full write in the audit trail (``written`` with no
 code), i.e. exactly what Zoho was sent, rather than a fresh mapping of the NetSuite record:
@@ -133,6 +135,9 @@ async def _compare(
     if written is None:
         return [_entry(link, SKIPPED, "NO_BASELINE", "no full write on record to compare with")]
     edits = zoho_edits(entity, written, record)
+    if any(edit.field == entity.key for edit in edits):
+        # An upsert keyed on the old id would create a second record instead of fixing this one.
+        return [_entry(link, SKIPPED, "KEY_EDITED", f"{entity.key} was changed in Zoho")]
     if owned := reassertion(edits):
         writes.append((link, {entity.key: link.ns_id, **owned}))
     shared = [edit for edit in edits if not edit.owned]
