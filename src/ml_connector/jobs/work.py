@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.jobs.meters import Meters, ObservedTransport
@@ -91,12 +91,19 @@ def active_connections(engine: Engine) -> list[str]:
     return [row.name for row in list_connections(engine) if row.status != NEEDS_REAUTH]
 
 
-def has_pending(engine: Engine, name: str) -> bool:
-    """Whether connection ``name`` has inbox rows waiting (expired leases are swept back)."""
+def has_pending(engine: Engine, name: str, now: datetime | None = None) -> bool:
+    """Whether connection ``name`` has inbox rows a drain would claim.
+
+    With ``now``, rows whose lease expired by then count too, as they do for the claim: a
+    worker killed mid-batch leaves its rows leased, and they must not wait for the sweeper.
+    """
+    waiting = inbox.c.status == "pending"
+    if now is not None:
+        waiting = or_(waiting, (inbox.c.status == "leased") & (inbox.c.lease_until < now))
     query = (
         select(inbox.c.id)
         .join(connections, connections.c.id == inbox.c.connection_id)
-        .where(connections.c.name == name, inbox.c.status == "pending")
+        .where(connections.c.name == name, waiting)
         .limit(1)
     )
     with engine.connect() as conn:
@@ -124,7 +131,7 @@ async def drain_connection(context: JobContext, name: str) -> DrainReport:
     one is claimed. A drain already running for the connection
     (another worker) makes this one a no-op: that drain will claim what is there.
     """
-    if not has_pending(context.engine, name):
+    if not has_pending(context.engine, name, context.now()):
         return DrainReport()  # nothing to do: spare both systems a session
     holder = secrets.token_hex(8)
     lock = f"drain/{name}"
