@@ -59,11 +59,14 @@ def serve_command(
         60.0, min=1.0, help="how often every connection is polled and drained (the safety net)"
     ),
     mapping: Path | None = typer.Option(None, help="mapping file (default: the shipped one)"),
+    public_url: str | None = typer.Option(
+        None, help="where Zoho reaches this service; with it, notification channels are kept"
+    ),
 ) -> None:
     """Serve webhooks, health and metrics, and run the sync in the background."""
     runtime: Runtime = ctx.obj
     chosen = load_mapping(mapping).mapping if mapping else default_mapping()
-    service = _Service(runtime, role, chosen, workers, poll_seconds)
+    service = _Service(runtime, role, chosen, workers, poll_seconds, public_url=public_url)
     asyncio.run(service.run(host, port))
 
 
@@ -79,9 +82,16 @@ class _Service:
     """The parts one process runs, wired over one store, one queue and one registry."""
 
     def __init__(
-        self, runtime: Runtime, role: Role, mapping: MappingFile, workers: int, poll: float
+        self,
+        runtime: Runtime,
+        role: Role,
+        mapping: MappingFile,
+        workers: int,
+        poll: float,
+        *,
+        public_url: str | None = None,
     ) -> None:
-        self.role, self.runtime = role, runtime
+        self.role, self.runtime, self.mapping = role, runtime, mapping
         if runtime.settings.log_level != "DEBUG":
             # a line per task run is debugging detail; failures are still logged by our jobs
             logging.getLogger("huey").setLevel(logging.WARNING)
@@ -95,7 +105,7 @@ class _Service:
             self.meters,
             session_options=runtime.session_options(),
         )
-        self.tasks = Tasks(self.queue, context)
+        self.tasks = Tasks(self.queue, context, public_url=public_url)
         self.runner = JobRunner(
             self.tasks,
             worker=role in (Role.ALL, Role.WORKER),
@@ -116,6 +126,7 @@ class _Service:
             on_event=self.on_event,
             queue_check=lambda: check_queue(self.queue),
             registry=self.registry,
+            mapping=self.mapping,
         )
 
     async def run(self, host: str, port: int) -> None:
