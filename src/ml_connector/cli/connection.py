@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
 import typer
 
+from ml_connector.auth.session import open_side
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
 from ml_connector.connections import add_from_file, show_connection
-from ml_connector.store.connections import list_connections, remove_connection
+from ml_connector.errors import ConnectorError
+from ml_connector.store.channels import active_channel
+from ml_connector.store.connections import get_connection, list_connections, remove_connection
+from ml_connector.zoho import ZohoCRM, disable_channels
 
 __all__ = ["connection_app"]
 
@@ -68,7 +74,19 @@ def show_command(ctx: typer.Context, name: str, as_json: bool = JSON_OPTION) -> 
 
 @connection_app.command("remove")
 def remove_command(ctx: typer.Context, name: str) -> None:
-    """Remove a connection and everything stored for it."""
+    """Remove a connection and everything stored for it (its Zoho channel is disabled first)."""
     runtime: Runtime = ctx.obj
+    connection = get_connection(runtime.engine, name)
+    if active_channel(runtime.engine, connection.id) is not None:
+        try:
+            asyncio.run(_disable_channels(runtime, name, connection.id))
+        except (ConnectorError, httpx.HTTPError) as exc:  # removal must not depend on Zoho
+            typer.echo(f"warning: could not disable the Zoho channel: {exc}", err=True)
     remove_connection(runtime.engine, name)
     typer.echo(f"removed connection {name!r}")
+
+
+async def _disable_channels(runtime: Runtime, name: str, connection_id: int) -> None:
+    options = runtime.session_options()
+    async with open_side(runtime.engine, runtime.keyring, name, "zoho", options) as side:
+        await disable_channels(runtime.engine, ZohoCRM(side.client), connection_id)
