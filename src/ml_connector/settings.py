@@ -41,6 +41,9 @@ class Settings(BaseModel):
         default=(), description="base64 AES-256 keys, newest first; default: the key file"
     )
     key_file: Path = Field(description="file holding the secret keys when none are given")
+    lease_seconds: float = Field(
+        default=300.0, gt=0, description="how long a worker holds a batch before others may take it"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     config_file: Path | None = Field(default=None, description="the TOML file that was read")
@@ -75,6 +78,7 @@ _ENV_KEYS = {
     "QUEUE_URL": "queue_url",
     "SECRET_KEYS": "secret_keys",
     "KEY_FILE": "key_file",
+    "LEASE_SECONDS": "lease_seconds",
     "LOG_LEVEL": "log_level",
     "LOG_FORMAT": "log_format",
 }

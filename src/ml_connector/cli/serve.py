@@ -15,6 +15,7 @@ import logging
 import signal
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -104,6 +105,7 @@ class _Service:
             mapping,
             self.meters,
             session_options=runtime.session_options(),
+            lease=timedelta(seconds=runtime.settings.lease_seconds),
         )
         self.tasks = Tasks(self.queue, context, public_url=public_url)
         self.runner = JobRunner(

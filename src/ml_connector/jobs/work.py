@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import secrets
 import threading
 import time
@@ -52,18 +51,6 @@ logger = logging.getLogger(__name__)
 NEEDS_REAUTH = "needs_reauth"
 DRAIN_LOCK_SECONDS = 300.0
 STOP_CHECK_SECONDS = 0.25
-LEASE_ENV = "ML_CONNECTOR_LEASE_SECONDS"
-
-
-def lease_from_environment() -> timedelta:
-    """How long a drain's lock and its batch's leases last: how soon a dead worker's work returns.
-
-    Five minutes unless ``ML_CONNECTOR_LEASE_SECONDS`` says otherwise. A shorter lease brings a
-    killed worker's rows back sooner, at the price of a batch slower than the lease being
-    claimed twice (harmless: Zoho writes are upserts keyed on the NetSuite id).
-    """
-    raw = os.environ.get(LEASE_ENV, "")  # noqa: TID251  # the worker's one tuning knob
-    return timedelta(seconds=float(raw)) if raw else timedelta(seconds=DRAIN_LOCK_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,8 @@ class JobContext:
     stopping: threading.Event = field(default_factory=threading.Event)
     stop_grace: float = 20.0
     clock: Callable[[], float] = time.time
-    lease: timedelta = field(default_factory=lease_from_environment)
+    # how long a drain's lock and its batch's leases last: how soon a dead worker's work returns
+    lease: timedelta = timedelta(seconds=DRAIN_LOCK_SECONDS)
 
     def now(self) -> datetime:
         """The context's clock as an aware UTC time."""
