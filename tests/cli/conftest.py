@@ -1,11 +1,18 @@
-"""Connection files shaped like the sandbox's, for the CLI tests (the runner: tests/conftest)."""
+"""Connection files and served simulators for the CLI tests (the runner: tests/conftest)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.server import serving
+from ml_connector.sandbox.zoho import ZohoSimulator
+from tests.conftest import Run
 
 SANDBOX_LIKE = {
     "netsuite": {
@@ -58,3 +65,30 @@ def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "acme.json"
     path.write_text(json.dumps(SANDBOX_LIKE))
     return path
+
+
+@dataclass(frozen=True)
+class Served:
+    """Both simulators on loopback, with a connection ``acme`` to them in the CLI's store."""
+
+    netsuite: NetSuiteSimulator
+    zoho: ZohoSimulator
+    zoho_url: str
+
+    @property
+    def zoho_control(self) -> str:
+        return self.zoho.control_url(self.zoho_url)
+
+
+@pytest.fixture
+def both(run: Run, tmp_path: Path) -> Iterator[Served]:
+    netsuite, zoho = NetSuiteSimulator(records=300, seed=4), ZohoSimulator(seed=4)
+    with serving(netsuite.app) as ns_at, serving(zoho.app) as zoho_at:
+        document = {
+            "netsuite": netsuite.credentials(ns_at.base_url),
+            "zoho": zoho.credentials(zoho_at.base_url),
+        }
+        path = tmp_path / "both.json"
+        path.write_text(json.dumps(document))
+        assert run("connection", "add", "acme", "--config", str(path)).code == 0
+        yield Served(netsuite, zoho, zoho_at.base_url)

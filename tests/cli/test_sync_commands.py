@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from ml_connector.sandbox.netsuite import NetSuiteSimulator
-from ml_connector.sandbox.server import serving
-from ml_connector.sandbox.zoho import ZohoSimulator
+from tests.cli.conftest import Served
 from tests.conftest import Run
 
 
-@pytest.fixture
-def both(run: Run, tmp_path: Path) -> Iterator[NetSuiteSimulator]:
-    netsuite, zoho = NetSuiteSimulator(records=300, seed=4), ZohoSimulator(seed=4)
-    with serving(netsuite.app) as ns_at, serving(zoho.app) as zoho_at:
-        document = {
-            "netsuite": netsuite.credentials(ns_at.base_url),
-            "zoho": zoho.credentials(zoho_at.base_url),
-        }
-        path = tmp_path / "c.json"
-        path.write_text(json.dumps(document))
-        assert run("connection", "add", "acme", "--config", str(path)).code == 0
-        yield netsuite
-
-
-def test_a_first_sync_from_the_terminal(run: Run, both: NetSuiteSimulator) -> None:
+def test_a_first_sync_from_the_terminal(run: Run, both: Served) -> None:
     assert run("setup", "zoho", "acme").code == 0
     assert run("backfill", "acme", "--types", "vendor").code == 0
     synced = run("sync", "acme", "--poll-hours", "0", "--json")
     assert synced.code == 0, synced.err
-    vendors = both.account.db.count("vendor")
+    vendors = both.netsuite.account.db.count("vendor")
     assert synced.json() == {
         "claimed": vendors,
         "written": vendors,
@@ -59,26 +37,24 @@ def test_a_first_sync_from_the_terminal(run: Run, both: NetSuiteSimulator) -> No
     assert run("audit", "list", "acme", "--outcome", "failed", "--json").json() == []
 
 
-def test_reconcile_finds_a_clean_sync_and_names_unknown_types(
-    run: Run, both: NetSuiteSimulator
-) -> None:
+def test_reconcile_finds_a_clean_sync_and_names_unknown_types(run: Run, both: Served) -> None:
     run("setup", "zoho", "acme")
     run("backfill", "acme", "--types", "customer")
     run("sync", "acme", "--poll-hours", "0")
     clean = run("reconcile", "acme", "--types", "customer", "--json")
     assert clean.code == 0, clean.err
     assert clean.json()["different"] == 0
-    assert clean.json()["compared"] == {"customer": both.account.db.count("customer")}
+    assert clean.json()["compared"] == {"customer": both.netsuite.account.db.count("customer")}
     unknown = run("reconcile", "acme", "--types", "invoice")
     assert unknown.code == 1
     assert "invoice" in unknown.err
 
 
-def test_status_shows_tokens_backlog_and_last_hour(run: Run, both: NetSuiteSimulator) -> None:
+def test_status_shows_tokens_backlog_and_last_hour(run: Run, both: Served) -> None:
     run("setup", "zoho", "acme")
     run("backfill", "acme", "--types", "vendor")
     before = run("status", "acme", "--json").json()[0]
-    vendors = both.account.db.count("vendor")
+    vendors = both.netsuite.account.db.count("vendor")
     assert before["backlog"] == vendors
     assert before["status"] == "active"
     assert "zoho.access" in before["token_expiry"]
