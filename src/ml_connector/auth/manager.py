@@ -97,21 +97,23 @@ class TokenManager:
             fresh = await self._fresher_than(stale)
             if fresh is not None:
                 return fresh
-            await self._acquire(stale)
+            await self._acquire()
             try:
                 return await self._refresh_locked(stale)
             finally:
                 await asyncio.to_thread(release, self._engine, self.slot.lock_name, self._holder)
 
+    def _supersedes(self, candidate: Token | None, stale: Token | None) -> bool:
+        """Whether ``candidate`` is usable and is not the token being replaced."""
+        if candidate is None or not candidate.usable(self._now(), self._margin):
+            return False
+        return stale is None or candidate.access_token != stale.access_token
+
     async def _fresher_than(self, stale: Token | None) -> Token | None:
         cached = await self._read()
-        if cached is None or not cached.usable(self._now(), self._margin):
-            return None
-        if stale is not None and cached.access_token == stale.access_token:
-            return None
-        return cached
+        return cached if self._supersedes(cached, stale) else None
 
-    async def _acquire(self, stale: Token | None) -> None:
+    async def _acquire(self) -> None:
         retrying = AsyncRetrying(
             stop=stop_after_delay(self._lock_ttl * 2),
             wait=wait_exponential(multiplier=0.05, max=1.0),
@@ -139,12 +141,9 @@ class TokenManager:
 
     async def _refresh_locked(self, stale: Token | None) -> Token:
         stored = await asyncio.to_thread(self._read_stored)
-        if stored is not None:
-            current = _token(stored)
-            if current.usable(self._now(), self._margin) and (
-                stale is None or current.access_token != stale.access_token
-            ):
-                return current  # refreshed by another worker while we waited for the lock
+        current = _token(stored) if stored is not None else None
+        if current is not None and self._supersedes(current, stale):
+            return current  # refreshed by another worker while we waited for the lock
         token = await self._mint_once()
         version = stored.version if stored is not None else None
         await asyncio.to_thread(self._write, token, version)
