@@ -3,11 +3,6 @@
 The simulator posts exactly what our SuiteScript posts (Standard Webhooks, ``whsec_`` secret),
 once and without retry, like ``N/https``. Nothing sleeps: ``GET /_sandbox/events?wait=true``
 returns when every delivery in flight has been answered.
-
-The simulator is given one real HTTP transport to post through. Left to itself it builds a new
-client, and so a new TLS context (tens of milliseconds of CPU), and a new connection for every
-event; in a burst of a thousand that starves the test process that also serves our receiver,
-and connects time out. A shared pool of kept-alive sockets is still real HTTP to a real server.
 """
 
 from __future__ import annotations
@@ -35,31 +30,6 @@ pytestmark = pytest.mark.anyio
 BURST = 1_000
 
 
-class _Borrowed(httpx.AsyncBaseTransport):
-    """A real HTTP pool shared by every client the simulator opens; their close is a no-op.
-
-    The pool lives on the simulator's event loop, so it is closed there, by :meth:`close`.
-    Idle sockets are dropped after 2 s, before uvicorn's 5 s keep-alive could close one under us.
-    """
-
-    def __init__(self) -> None:
-        limits = httpx.Limits(max_connections=20, keepalive_expiry=2.0)
-        self._inner = httpx.AsyncHTTPTransport(limits=limits)
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self._loop = asyncio.get_running_loop()
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        """Clients come and go; the pool stays for the next event."""
-
-    def close(self) -> None:
-        """Close the pool on the loop that used it (call while the simulator still runs)."""
-        if self._loop is not None:
-            asyncio.run_coroutine_threadsafe(self._inner.aclose(), self._loop).result(timeout=10)
-
-
 @dataclass(frozen=True)
 class Wired:
     """The simulator's base URL, and the connection whose inbox its events land in."""
@@ -72,8 +42,7 @@ class Wired:
 @pytest.fixture
 def wired(empty_engine: Engine) -> Iterator[Wired]:
     upgrade(empty_engine)
-    transport = _Borrowed()
-    simulator = NetSuiteSimulator(records=20, seed=5, webhook_transport=transport)
+    simulator = NetSuiteSimulator(records=20, seed=5)
     credentials = simulator.credentials("http://unused")
     keyring = Keyring([new_key()])
     connection = add_connection(
@@ -86,7 +55,6 @@ def wired(empty_engine: Engine) -> Iterator[Wired]:
         url = f"{hooks.base_url}/hooks/netsuite/acme"
         httpx.put(f"{netsuite.base_url}/_sandbox/webhook", json={"url": url}).raise_for_status()
         yield Wired(netsuite.base_url, empty_engine, connection.id)
-        transport.close()
 
 
 async def _records(http: httpx.AsyncClient, kind: str) -> list[int]:

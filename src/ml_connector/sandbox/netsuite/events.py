@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import hashlib
 import hmac
 import json
@@ -76,7 +77,13 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
 
 
 class EventEmitter:
-    """Posts each event once, in a background task, and keeps a log of what happened."""
+    """Posts each event once, in the background, and keeps a log of what happened.
+
+    Deliveries go out through one client with at most ``concurrency`` in flight, as NetSuite
+    runs scripts within the account's concurrency limit (reference §6): a burst of a thousand
+    saves is a queue of posts over a few kept-alive connections, not a thousand connects at once.
+    The client lives while there is something to send and is closed when the queue runs dry.
+    """
 
     def __init__(
         self,
@@ -84,6 +91,7 @@ class EventEmitter:
         secret: str,
         clock: Callable[[], float],
         transport: httpx.AsyncBaseTransport | None = None,
+        concurrency: int = 15,
     ) -> None:
         self.account_id = account_id
         self.secret = secret
@@ -91,10 +99,14 @@ class EventEmitter:
         self.log: list[dict[str, object]] = []
         self._clock = clock
         self._transport = transport
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._concurrency = concurrency
+        self._queue: collections.deque[tuple[ChangeEvent, str, int, dict[str, object]]] = (
+            collections.deque()
+        )
+        self._dispatcher: asyncio.Task[None] | None = None
 
     def emit(self, record_type: str, record_id: int, event_type: str, context: str) -> ChangeEvent:
-        """Record the event and, if a URL is set, post it without waiting for the answer."""
+        """Record the event and, if a URL is set, queue its post without waiting for the answer."""
         now = self._clock()
         event = ChangeEvent(
             event_id=str(uuid.uuid4()), account=self.account_id, record_type=record_type,
@@ -106,12 +118,40 @@ class EventEmitter:
         if self.url is None:
             entry["outcome"] = "no webhook url"
             return event
-        task = asyncio.get_running_loop().create_task(self._post(event, self.url, int(now), entry))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._queue.append((event, self.url, int(now), entry))
+        self._dispatch()
         return event
 
-    async def _post(self, event: ChangeEvent, url: str, ts: int, entry: dict[str, object]) -> None:
+    def _dispatch(self) -> None:
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.get_running_loop().create_task(self._deliver_queued())
+            self._dispatcher.add_done_callback(self._dispatched)
+
+    def _dispatched(self, _task: asyncio.Task[None]) -> None:
+        # An event queued while the client was closing still goes out.
+        if self._queue:
+            self._dispatch()
+
+    async def _deliver_queued(self) -> None:
+        limits = httpx.Limits(max_connections=self._concurrency, keepalive_expiry=2.0)
+        async with httpx.AsyncClient(
+            transport=self._transport, timeout=_TIMEOUT, limits=limits
+        ) as client:
+            senders = [self._send_queued(client) for _ in range(self._concurrency)]
+            await asyncio.gather(*senders)
+
+    async def _send_queued(self, client: httpx.AsyncClient) -> None:
+        while self._queue:
+            await self._post(client, *self._queue.popleft())
+
+    async def _post(
+        self,
+        client: httpx.AsyncClient,
+        event: ChangeEvent,
+        url: str,
+        ts: int,
+        entry: dict[str, object],
+    ) -> None:
         body = event.body()
         headers = {
             "content-type": "application/json",
@@ -120,8 +160,7 @@ class EventEmitter:
             "webhook-signature": sign(self.secret, event.event_id, ts, body),
         }
         try:
-            async with httpx.AsyncClient(transport=self._transport, timeout=_TIMEOUT) as client:
-                response = await client.post(url, content=body, headers=headers)
+            response = await client.post(url, content=body, headers=headers)
             entry["outcome"] = response.status_code
         except httpx.HTTPError as exc:
             # Like N/https inside a try/catch: the failure is logged and the save goes on.
@@ -129,6 +168,6 @@ class EventEmitter:
             logger.warning("event delivery failed", extra={"event_id": event.event_id})
 
     async def drain(self) -> None:
-        """Wait for deliveries in flight (tests and the control API use it to settle)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for deliveries queued or in flight (tests and the control API use it to settle)."""
+        while self._dispatcher is not None and not self._dispatcher.done():
+            await asyncio.gather(self._dispatcher, return_exceptions=True)
