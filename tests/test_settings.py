@@ -66,6 +66,17 @@ def test_several_keys_are_read_newest_first_and_never_shown(tmp_path: Path) -> N
     assert "new-key" not in repr(settings)
 
 
+def test_the_admin_token_is_secret_and_must_not_be_guessable(tmp_path: Path) -> None:
+    token = "a-long-enough-admin-token"
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_ADMIN_TOKEN": token}
+    settings = load_settings(env)
+    assert settings.admin_token is not None
+    assert settings.admin_token.get_secret_value() == token
+    assert token not in repr(settings)
+    with pytest.raises(ConfigValueError, match="admin_token"):
+        load_settings({"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_ADMIN_TOKEN": "short"})
+
+
 def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = load_settings({"ML_CONNECTOR_HOME": str(tmp_path)})
     with pytest.raises(ValidationError):

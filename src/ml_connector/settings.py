@@ -44,6 +44,11 @@ class Settings(BaseModel):
     lease_seconds: float = Field(
         default=300.0, gt=0, description="how long a worker holds a batch before others may take it"
     )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="bearer token of the admin API and the dashboard login; unset: both are off",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     config_file: Path | None = Field(default=None, description="the TOML file that was read")
@@ -79,6 +84,7 @@ _ENV_KEYS = {
     "SECRET_KEYS": "secret_keys",
     "KEY_FILE": "key_file",
     "LEASE_SECONDS": "lease_seconds",
+    "ADMIN_TOKEN": "admin_token",
     "LOG_LEVEL": "log_level",
     "LOG_FORMAT": "log_format",
 }

@@ -22,6 +22,7 @@ from pathlib import Path
 import typer
 import uvicorn
 from prometheus_client import CollectorRegistry
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from ml_connector.cli.runtime import Runtime
@@ -129,6 +130,7 @@ class _Service:
             queue_check=lambda: check_queue(self.queue),
             registry=self.registry,
             mapping=self.mapping,
+            admin_token=_secret(self.runtime.settings.admin_token),
         )
 
     async def run(self, host: str, port: int) -> None:
@@ -163,6 +165,10 @@ class _Service:
         stopping.cancel()
         await serving
         sock.close()
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -46,6 +46,7 @@ def create_app(
     queue_check: Callable[[], None] | None = None,
     registry: CollectorRegistry | None = None,
     mapping: MappingFile | None = None,
+    admin_token: str | None = None,
 ) -> Starlette:
     """The app; ``clock`` gives epoch seconds (timestamps are checked and stamped with it).
 
@@ -53,7 +54,8 @@ def create_app(
     service wakes a drain with it); ``queue_check`` raises when the queue is unreachable and
     makes ``/readyz`` say so; ``registry`` enables ``/metrics`` and gets the inbox depth gauge.
     ``mapping`` says which NetSuite type each Zoho module's callbacks belong to (default: the
-    default mapping).
+    default mapping). ``admin_token`` turns on the admin API and the dashboard, which ask for it;
+    without it they are not served at all.
     """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
     readiness = Readiness(engine, queue_check)
