@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from huey import MemoryHuey
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from ml_connector.jobs import Tasks
 from ml_connector.jobs.meters import ObservedTransport
@@ -25,7 +25,7 @@ from ml_connector.jobs.work import (
 from ml_connector.store.connections import get_connection, set_status
 from ml_connector.store.inbox import enqueue
 from ml_connector.store.leases import claim
-from ml_connector.store.tables import tokens
+from ml_connector.store.tables import inbox, tokens
 from tests.jobs.world import JobWorld
 
 
@@ -155,6 +155,48 @@ def test_one_broken_connection_does_not_stop_the_others(world: JobWorld) -> None
     assert claim(
         world.engine, broken_id, limit=10, lease=timedelta(minutes=5), now=datetime.now(UTC)
     ), "broken's row waits for the next drain"
+
+
+def _statuses(world: JobWorld, name: str) -> dict[str, int]:
+    connection_id = get_connection(world.engine, name).id
+    query = (
+        select(inbox.c.status, func.count())
+        .where(inbox.c.connection_id == connection_id)
+        .group_by(inbox.c.status)
+    )
+    with world.engine.connect() as conn:
+        return {str(status): int(count) for status, count in conn.execute(query)}
+
+
+def test_a_backlog_takes_turns_so_another_tenant_is_not_starved(world: JobWorld) -> None:
+    world.add("globex")
+    customers = [int(r["id"]) for r in world.netsuite.account.db.select("SELECT id FROM customer")]
+    _queue_events(world, "acme", "customer", customers[:20])
+    _queue_events(world, "globex", "vendor", [world.first_id("vendor")])
+    context = dataclasses.replace(world.context, batch=5, batches_in_flight=1, turn_seconds=0.0)
+    queue = MemoryHuey("fairness-test")  # one worker, taking tasks in queue order
+    tasks = Tasks(queue, context)
+    tasks.drain("acme")  # the backlog asked first
+    tasks.drain("globex")
+    ran: list[str] = []
+
+    def run_next() -> None:
+        task = queue.dequeue()
+        assert task is not None
+        ran.append(task.args[0])
+        queue.execute(task)
+
+    run_next()
+    run_next()
+    acme_after_two, globex_after_two = _statuses(world, "acme"), _statuses(world, "globex")
+    while len(queue):
+        run_next()
+
+    assert ran[:2] == ["acme", "globex"]
+    assert acme_after_two == {"done": 5, "pending": 15}, "acme gave up the worker after a turn"
+    assert globex_after_two == {"done": 1}, "globex was written before acme's backlog"
+    assert _statuses(world, "acme") == {"done": 20}
+    assert ran.count("acme") == 4, "each turn took one batch of five, then queued the next"
 
 
 def test_a_connection_with_nothing_queued_is_not_even_opened(world: JobWorld) -> None:

@@ -10,6 +10,7 @@ the work.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -71,7 +72,10 @@ class Tasks:
         return fan_out
 
     def _drain(self, name: str) -> None:
-        report = self._isolated("drain", name, drain_connection(self.context, name))
+        again = functools.partial(self.drain, name)
+        report = self._isolated(
+            "drain", name, drain_connection(self.context, name, next_turn=again)
+        )
         if report is not None and report.claimed:
             logger.info("drained", extra={"connection": name, **report.__dict__})
 

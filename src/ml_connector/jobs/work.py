@@ -28,7 +28,7 @@ from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.store.connections import get_connection, list_connections
 from ml_connector.store.keyring import Keyring
 from ml_connector.store.leases import sweep
-from ml_connector.store.locks import release, try_acquire
+from ml_connector.store.locks import release, renew, try_acquire
 from ml_connector.store.tables import connections, inbox
 from ml_connector.store.tokens import read_token
 from ml_connector.sync import DEFAULT_OVERLAP, poll
@@ -68,6 +68,12 @@ class JobContext:
     clock: Callable[[], float] = time.time
     # how long a drain's lock and its batch's leases last: how soon a dead worker's work returns
     lease: timedelta = timedelta(seconds=DRAIN_LOCK_SECONDS)
+    # inbox rows per batch, and batches of one connection in flight at once (their writes
+    # share full Zoho calls)
+    batch: int = 500
+    batches_in_flight: int = 3
+    # how long one drain keeps a worker before the connection goes to the back of the queue
+    turn_seconds: float = 30.0
 
     def now(self) -> datetime:
         """The context's clock as an aware UTC time."""
@@ -111,34 +117,55 @@ async def _services(context: JobContext, name: str) -> AsyncIterator[Services]:
         await transport.close()
 
 
-async def drain_connection(context: JobContext, name: str) -> DrainReport:
-    """Write a connection's pending inbox rows to Zoho, one batch at a time, until none are left.
+async def drain_connection(
+    context: JobContext, name: str, *, next_turn: Callable[[], None] | None = None
+) -> DrainReport:
+    """Write a connection's pending inbox rows to Zoho, a few batches in flight at a time.
 
-    Between batches it checks ``stopping``: on shutdown the batch in flight is finished (its
-    rows committed done) or, past ``stop_grace``, cancelled (its rows released), and no new
-    one is claimed. A drain already running for the connection
+    A drain is one *turn*: after ``turn_seconds`` it claims no new batch, and if rows are still
+    waiting it calls ``next_turn`` (the queue puts another drain of this connection behind
+    whatever other connections asked for meanwhile), so one tenant's backlog never holds a
+    worker while the others wait. On shutdown (``stopping``) the batches in flight are finished
+    (their rows committed done) or, past ``stop_grace``, cancelled (their rows released). The
+    drain's lock is renewed after every batch; a drain already running for the connection
     (another worker) makes this one a no-op: that drain will claim what is there.
     """
-    if not has_pending(context.engine, name, context.now()):
-        return DrainReport()  # nothing to do: spare both systems a session
+    if context.stopping.is_set() or not has_pending(context.engine, name, context.now()):
+        return DrainReport()  # nothing to do (or no time to do it): spare both systems a session
     holder = secrets.token_hex(8)
     lock = f"drain/{name}"
     ttl = context.lease.total_seconds()
     if not try_acquire(context.engine, lock, holder, ttl, context.now()):
         logger.debug("drain already running", extra={"connection": name})
         return DrainReport()
+    turn_ends = time.monotonic() + context.turn_seconds
+    lost = threading.Event()
+
+    def turn_over() -> bool:
+        return context.stopping.is_set() or lost.is_set() or time.monotonic() >= turn_ends
+
+    async def keep_lock(_report: DrainReport) -> None:
+        held = await asyncio.to_thread(renew, context.engine, lock, holder, ttl, context.now())
+        if not held:  # expired under a stalled batch: another drain may have it now
+            logger.warning("drain lock lost; stopping this turn", extra={"connection": name})
+            lost.set()
+
     total = DrainReport()
     try:
         async with _services(context, name) as services:
-            services.pipeline.lease = context.lease
-            while not context.stopping.is_set():
-                report = await _finish_or_release(context, services.pipeline.drain_once())
-                if not report.claimed:
-                    break
-                total += report
+            services.pipeline.lease, services.pipeline.batch = context.lease, context.batch
+            total = await services.pipeline.drain(
+                workers=context.batches_in_flight,
+                until=turn_over,
+                guard=lambda batch: _finish_or_release(context, batch),
+                after_batch=keep_lock,
+            )
     finally:
         release(context.engine, lock, holder)
         context.meters.drained(name, total)
+    ended_early = not context.stopping.is_set() and turn_over()
+    if ended_early and next_turn is not None and has_pending(context.engine, name, context.now()):
+        next_turn()
     return total
 
 

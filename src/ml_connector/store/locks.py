@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ml_connector.store.tables import locks
 
-__all__ = ["Held", "holder_of", "release", "try_acquire"]
+__all__ = ["Held", "holder_of", "release", "renew", "try_acquire"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ def try_acquire(engine: Engine, name: str, holder: str, ttl: float, now: datetim
     except IntegrityError:
         return False
     return True
+
+
+def renew(engine: Engine, name: str, holder: str, ttl: float, now: datetime) -> bool:
+    """Extend ``holder``'s unexpired hold on ``name`` to ``ttl`` seconds from ``now``.
+
+    False if the lock expired or passed to someone else meanwhile: the caller no longer holds it.
+    """
+    held = (locks.c.name == name) & (locks.c.holder == holder) & (locks.c.expires_at > now)
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(locks).where(held).values(expires_at=now + timedelta(seconds=ttl))
+        )
+    return changed.rowcount == 1
 
 
 def holder_of(engine: Engine, name: str, now: datetime) -> Held | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -36,12 +36,15 @@ from ml_connector.store.inbox import InboxRow
 from ml_connector.store.leases import claim, finish, release
 from ml_connector.store.links import Link, find_links, save_links
 from ml_connector.store.runs import finish_run, start_run
+from ml_connector.sync.packing import Group, UpsertPacker
 from ml_connector.sync.plan import Key, coalesce, newest_payload, plan_wave
 from ml_connector.sync.zoho_edits import CALLBACK_SOURCE, settle_edits
 
-__all__ = ["DrainReport", "Pipeline", "WriteResultLike", "ZohoWriter"]
+__all__ = ["DrainReport", "Guard", "Pipeline", "WriteResultLike", "ZohoWriter"]
 
 MAX_WAVES = 16
+
+Guard = Callable[[Coroutine[Any, Any, "DrainReport"]], Awaitable["DrainReport"]]
 
 
 class WriteResultLike(Protocol):
@@ -117,21 +120,42 @@ class Pipeline:
         self.engine, self.connection_id = engine, connection_id
         self.reader, self.zoho, self.mapping = reader, zoho, mapping
         self.batch, self.lease, self.clock = batch, lease, clock
+        self.packer = UpsertPacker(zoho)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
 
-    async def drain(self, *, workers: int = 1) -> DrainReport:
+    async def drain(
+        self,
+        *,
+        workers: int = 1,
+        until: Callable[[], bool] | None = None,
+        guard: Guard | None = None,
+        after_batch: Callable[[DrainReport], Awaitable[None]] | None = None,
+    ) -> DrainReport:
         """Drain until nothing is claimable; ``workers`` batches are in flight at once.
 
         Several batches overlap one batch's waiting on Zoho with another's mapping and
-        committing; leases keep them from taking the same rows.
+        committing; leases keep them from taking the same rows, and their writes share full
+        calls (see :mod:`.packing`). ``until`` is asked after each batch and stops the drain when
+        it answers True (a shutdown, the end of a connection's turn), so every worker makes
+        progress at least once; ``guard`` wraps
+        each batch (e.g. to cancel it past a grace period); ``after_batch`` hears each report.
         """
 
         async def one_worker() -> DrainReport:
             total = DrainReport()
-            while (report := await self.drain_once()).claimed:
-                total += report
+            async with self.packer.producing():
+                while True:
+                    batch = self.drain_once()
+                    report = await (batch if guard is None else guard(batch))
+                    if not report.claimed:
+                        break
+                    total += report
+                    if after_batch is not None:
+                        await after_batch(report)
+                    if until is not None and until():
+                        break
             return total
 
         reports = await asyncio.gather(*(one_worker() for _ in range(workers)))
@@ -251,10 +275,9 @@ class Pipeline:
         for record in records:
             by_module.setdefault((record.module, record.key_field), []).append(record)
         now = self._now()
-        for (module, key_field), group in by_module.items():
-            results = await self.zoho.upsert(
-                module, [r.payload for r in group], duplicate_check_fields=[key_field]
-            )
+        groups = [Group(m, k, [r.payload for r in group]) for (m, k), group in by_module.items()]
+        answers = await self.packer.write(groups)
+        for group, results in zip(by_module.values(), answers, strict=True):
             for record, result in zip(group, results, strict=True):
                 self._journal(work, record, result, now)
 
