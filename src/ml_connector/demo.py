@@ -40,6 +40,7 @@ from ml_connector.zoho import prepare_org
 __all__ = ["DemoSummary", "Simulators", "run_demo"]
 
 NAME = "demo"
+BATCHES_IN_FLIGHT = 3  # as the service drains: their writes share full Zoho calls
 
 
 @dataclass
@@ -214,11 +215,10 @@ class _Demo:
 
 
 async def _drain(services: Services, advance: Callable[[int], None]) -> DrainReport:
-    total = DrainReport()
-    while (report := await services.pipeline.drain_once()).claimed:
+    async def progressed(report: DrainReport) -> None:
         advance(report.claimed)
-        total += report
-    return total
+
+    return await services.pipeline.drain(workers=BATCHES_IN_FLIGHT, after_batch=progressed)
 
 
 def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:

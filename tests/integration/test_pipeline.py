@@ -335,6 +335,33 @@ async def test_a_replay_is_linked_to_the_attempt_it_re_sent(store: Store) -> Non
     assert rest.replayed == len(failed) - 1
 
 
+async def test_children_of_a_failed_parent_are_completed_by_replay(store: Store) -> None:
+    async with world(store, 300) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "customer")
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        outage = {"kind": "status", "status": 429, "path": "/crm/v8/Accounts/upsert"}
+        async with httpx.AsyncClient() as http:
+            assert (await http.post(control + "/faults", json=outage)).status_code < 300
+            first = await w.pipeline.drain()
+            assert (await http.delete(control + "/faults")).status_code < 300
+        waiting = search_audit(
+            w.store.engine, w.connection_id, outcome="failed", limit=1000
+        )  # fmt: skip
+        netsuite_calls_before = w.reader_calls()
+        replayed = await replay(w.store.engine, w.connection_id, w.crm, default_mapping())
+        accounts = {r["NetSuite_ID"]: r for r in (await w.zoho_records())["Accounts"]}
+    customers = {str(r["id"]): r for r in w.netsuite.account.db.select("SELECT * FROM customer")}
+    children = [c for c in waiting if c.code == "DEPENDENCY_UNRESOLVED"]
+    assert children, "some customers have a parent, so they waited for it"
+    assert first.failed == len(customers)
+    assert all(c.payload and c.zoho_module == "Accounts" for c in children)
+    assert (replayed.replayed, replayed.written) == (len(customers), len(customers))
+    assert w.reader_calls() == netsuite_calls_before, "replay reads nothing from NetSuite"
+    for child in children:
+        parent = str(customers[child.source_id]["parent"])
+        assert accounts[child.source_id]["Parent_Account"]["id"] == accounts[parent]["id"]
+
+
 async def test_reconcile_reports_records_deleted_in_netsuite_as_orphans(store: Store) -> None:
     async with world(store, 150) as w:
         await backfill(w.store.engine, w.reader, w.connection_id, "vendor")

@@ -23,6 +23,7 @@ from ml_connector.mapping.outcome import (
     MappedRecord,
     MappingFailure,
     Outcome,
+    awaited,
 )
 from ml_connector.mapping.ownership import ZohoEdit, reassertion, zoho_edits
 from ml_connector.mapping.rules import RULE_TYPES, Rule
@@ -52,6 +53,7 @@ __all__ = [
     "Rule",
     "ZohoEdit",
     "apply",
+    "awaited",
     "check_against_fields",
     "default_mapping",
     "default_mapping_text",

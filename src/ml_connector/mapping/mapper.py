@@ -88,7 +88,10 @@ class Fields:
         if self.problems:
             return MappingFailure(source_type, source_id, version, tuple(self.problems))
         if self.needs:
-            return AwaitingDependency(source_type, source_id, version, tuple(self.needs))
+            return AwaitingDependency(
+                source_type, source_id, version, tuple(self.needs), entity.module, entity.key,
+                self.payload,
+            )  # fmt: skip
         return MappedRecord(
             source_type,
             source_id,

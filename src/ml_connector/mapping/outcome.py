@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ml_connector.errors import RecordError
 
 __all__ = [
+    "AWAITING",
     "AwaitingDependency",
     "Dependency",
     "FieldIssue",
     "MappedRecord",
     "MappingFailure",
     "Outcome",
+    "awaited",
 ]
 
 
@@ -77,14 +79,38 @@ class MappingFailure:
         )
 
 
+AWAITING = "awaiting"
+
+
 @dataclass(frozen=True, slots=True)
 class AwaitingDependency:
-    """A record that maps once the records it refers to have been written to Zoho."""
+    """A record that maps once the records it refers to have been written to Zoho.
+
+    ``payload`` holds every field but the waiting lookups, so the record can be completed
+    from the links alone (replay does, without reading NetSuite again).
+    """
 
     source_type: str
     source_id: str
     version: str
     needs: tuple[Dependency, ...]
+    module: str = ""
+    key_field: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def placeholder_payload(self) -> dict[str, Any]:
+        """The payload with each waiting lookup as ``{"awaiting": {"type", "id"}}``."""
+        waiting = {n.field: {AWAITING: {"type": n.ns_type, "id": n.ns_id}} for n in self.needs}
+        return self.payload | waiting
+
+
+def awaited(value: object) -> tuple[str, str] | None:
+    """The NetSuite (type, id) a placeholder written by :meth:`placeholder_payload` awaits."""
+    if isinstance(value, dict) and set(value) == {AWAITING}:
+        ref = value[AWAITING]
+        if isinstance(ref, dict) and isinstance(ref.get("type"), str) and ref.get("id"):
+            return ref["type"], str(ref["id"])
+    return None
 
 
 Outcome = MappedRecord | MappingFailure | AwaitingDependency

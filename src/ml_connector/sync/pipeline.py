@@ -261,7 +261,10 @@ class Pipeline:
         waiting = {(w.source_type, w.source_id): pending[(w.source_type, w.source_id)]
                    for w in wave.waiting}  # fmt: skip
         needs = _needs(wave.waiting)
-        absent = {need for need in needs - set(work.zoho_ids) if need not in pending}
+        failed = {(e.source_type, e.source_id) for e in work.audit if e.outcome == FAILED}
+        # a dependency that failed in this run is not fetched and sent again: its dependents
+        # are journalled as waiting for it, and replay completes them once it is fixed
+        absent = {need for need in needs - set(work.zoho_ids) - failed if need not in pending}
         await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
         dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids)))
         if not (wave.write or dependencies or needs & set(work.zoho_ids)):
@@ -310,8 +313,11 @@ class Pipeline:
         for key in pending:
             needs = versions.get(key)
             detail = ", ".join(f"{n.ns_type} {n.ns_id}" for n in needs.needs) if needs else ""
+            # the payload keeps what is waiting as placeholders: replay completes it from links
             work.audit.append(
                 AuditEntry(key[0], key[1], FAILED, code="DEPENDENCY_UNRESOLVED",
+                           zoho_module=needs.module if needs else None,
+                           payload=needs.placeholder_payload() if needs else None,
                            mapping_version=self.mapping.version,
                            message=f"waits for records that could not be written: {detail}")
             )  # fmt: skip
