@@ -79,7 +79,7 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
         await prepare_org(services.zoho, mapping)
         pipeline = Pipeline(
             engine, services.connection_id, reader=services.reader, zoho=services.zoho,
-            mapping=mapping, batch=batch,
+            mapping=mapping, batch=batch, capacity=services.zoho.upsert_capacity,
         )  # fmt: skip
         started = time.perf_counter()
         calls_before = services.zoho.calls

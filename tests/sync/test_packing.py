@@ -117,3 +117,20 @@ async def test_a_failed_call_fails_every_batch_that_had_a_record_in_it() -> None
     assert [len(keys) for _, keys in zoho.calls] == [100, 10]
     assert [type(r) for r in results[:2]] == [ConnectionError, ConnectionError]
     assert results[2] == [[f"Accounts:c{i}" for i in range(10)]]
+
+
+async def test_a_partial_call_takes_a_free_zoho_slot_rather_than_wait() -> None:
+    zoho = Recorder()
+    packer = UpsertPacker(zoho, capacity=lambda: 10)
+    still_mapping = asyncio.Event()
+
+    async def slow_producer() -> None:
+        async with packer.producing():
+            await still_mapping.wait()
+
+    slow = asyncio.ensure_future(slow_producer())
+    answer = await _producer(packer, [_group("Accounts", "a", 40)])
+    still_mapping.set()
+    await slow
+    assert answer == [[f"Accounts:a{i}" for i in range(40)]]
+    assert [len(keys) for _, keys in zoho.calls] == [40], "Zoho was idle: no reason to wait"

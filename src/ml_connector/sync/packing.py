@@ -4,8 +4,8 @@ One batch alone rarely fills its calls: its records split by module and by wave 
 before children), so a batch of 500 costs six or seven calls instead of five. Zoho's limits
 count calls, not records, so every partial call lowers the ceiling. The packer collects what
 the batches in flight want written, per module, and sends a call as soon as it holds 100
-records; a partial call goes only when no batch could add to it, that is when every batch
-that is still producing is waiting for its writes (or has stopped).
+records; a partial call goes when no batch could add to it (every batch still producing is
+waiting for its writes, or has stopped), or when Zoho has a free slot for it anyway.
 
 Results come back to each batch in the order it gave its records, exactly as if it had made
 the calls itself; a call that raises fails every batch that had a record in it.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -54,15 +54,25 @@ class UpsertPacker:
 
     Each producer (a drain worker) holds :meth:`producing` while it runs, so the packer knows
     how many could still add records; with a single producer every write goes out at once.
+    ``capacity`` says how many upserts Zoho takes at once: while fewer are in flight, a partial
+    call goes at once too, since it uses room that would otherwise stay idle; only when Zoho is
+    busy do partial calls wait to be filled.
     """
 
-    def __init__(self, zoho: _Writer, *, size: int = CALL_SIZE) -> None:
+    def __init__(
+        self,
+        zoho: _Writer,
+        *,
+        size: int = CALL_SIZE,
+        capacity: Callable[[], int] | None = None,
+    ) -> None:
         if not 1 <= size <= CALL_SIZE:
             raise ValueError(f"a call holds 1..{CALL_SIZE} records")
-        self.zoho, self.size = zoho, size
+        self.zoho, self.size, self.capacity = zoho, size, capacity
         self.producers = 0
         self.waiting = 0
         self.calls = 0
+        self.in_flight = 0
         self._pending: dict[tuple[str, str], _Pending] = {}
         self._sending: set[asyncio.Task[None]] = set()
 
@@ -100,8 +110,9 @@ class UpsertPacker:
             self._send(module, key_field, pending, self.size)
 
     def _flush_if_idle(self) -> None:
-        """Nobody can add to a partial call any more: send every one."""
-        if self.waiting < self.producers:
+        """Send the partial calls when nobody can add to them, or when Zoho has room for them."""
+        idle_slots = self.capacity is not None and self.in_flight < self.capacity()
+        if self.waiting < self.producers and not idle_slots:
             return
         for (module, key_field), pending in self._pending.items():
             while pending.payloads:
@@ -111,11 +122,17 @@ class UpsertPacker:
         payloads, pending.payloads = pending.payloads[:count], pending.payloads[count:]
         futures, pending.futures = pending.futures[:count], pending.futures[count:]
         self.calls += 1
+        self.in_flight += 1
         task = asyncio.get_running_loop().create_task(
             self._call(module, key_field, payloads, futures)
         )
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
+
+    def _done(self) -> None:
+        self.in_flight -= 1
+        if any(p.payloads for p in self._pending.values()):
+            self._flush_if_idle()
 
     async def _call(
         self,
@@ -127,6 +144,7 @@ class UpsertPacker:
         try:
             results = await self.zoho.upsert(module, payloads, duplicate_check_fields=[key_field])
         except BaseException as exc:
+            self._done()
             for future in futures:
                 if future.done():
                     continue
@@ -135,6 +153,7 @@ class UpsertPacker:
                 else:
                     future.set_exception(exc)
             return
+        self._done()
         for future, result in zip(futures, results, strict=True):
             if not future.done():
                 future.set_result(result)

@@ -116,11 +116,13 @@ class Pipeline:
         batch: int = 500,
         lease: timedelta = timedelta(minutes=5),
         clock: Callable[[], float] = time.time,
+        capacity: Callable[[], int] | None = None,
     ) -> None:
+        """``capacity`` tells how many upserts Zoho takes at once (see :mod:`.packing`)."""
         self.engine, self.connection_id = engine, connection_id
         self.reader, self.zoho, self.mapping = reader, zoho, mapping
         self.batch, self.lease, self.clock = batch, lease, clock
-        self.packer = UpsertPacker(zoho)
+        self.packer = UpsertPacker(zoho, capacity=capacity)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)

@@ -53,5 +53,8 @@ async def open_services(
         reader = RecordReader(suiteql, custom_fields=mapping.custom_columns())
         probe = ZohoCRM(session.zoho)
         zoho = ZohoCRM(session.zoho, edition_limit=concurrency_for(await probe.org()))
-        pipeline = Pipeline(engine, row.id, reader=reader, zoho=zoho, mapping=mapping)
+        pipeline = Pipeline(
+            engine, row.id, reader=reader, zoho=zoho, mapping=mapping,
+            capacity=zoho.upsert_capacity,
+        )  # fmt: skip
         yield Services(row.id, session, suiteql, reader, zoho, pipeline, mapping)

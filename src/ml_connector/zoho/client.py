@@ -131,6 +131,10 @@ class ZohoCRM:
             raise_for_verdict(response, system="Zoho", code=_code(response))
         return read_results(response.status_code, json_object(response), len(chunk))
 
+    def upsert_capacity(self) -> int:
+        """How many large upserts may be in flight now: the sub-limit, or less after 429s."""
+        return min(self.heavy.limit, self.limiter.limit)
+
     async def get_by_ids(
         self, module: str, ids: Sequence[str], fields: Sequence[str]
     ) -> list[dict[str, Any]]:
