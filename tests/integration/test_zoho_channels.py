@@ -281,3 +281,32 @@ async def test_an_edited_key_field_is_reported_and_never_duplicates_the_record(
     assert (skipped.source_id, skipped.code) == (ns_id, "KEY_EDITED")
     assert report.written == 0
     assert after == before
+
+
+async def test_a_workflow_reverting_our_reassertion_gets_one_reassertion_then_drift(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        original = (await w.account(zoho_id))["Account_Name"]
+        await w.maintain(_now())
+        edit = {"Account_Name": "Renamed by a workflow"}
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", edit)
+        await w.arrivals.reach(1)
+        first = await w.services.pipeline.drain()
+        await w.arrivals.reach(2)  # the callback of our re-assertion
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", edit)  # the workflow reverts
+        await w.arrivals.reach(3)
+        second = await w.services.pipeline.drain()
+        final = await w.account(zoho_id)
+    audit = search_audit(store.engine, w.services.connection_id, source_id=ns_id)
+    assert [row.code for row in audit if row.code in ("REASSERTED", "DRIFT")] == [
+        "DRIFT",
+        "REASSERTED",
+    ]
+    drift = next(row for row in audit if row.code == "DRIFT")
+    assert drift.payload == {
+        "Account_Name": {"written": original, "found": "Renamed by a workflow"}
+    }
+    assert (first.written, second.written, second.skipped) == (1, 0, 1)
+    assert final["Account_Name"] == "Renamed by a workflow"
