@@ -35,24 +35,30 @@ def _categories(both: Served) -> set[str]:
     return {str(row["name"]) for row in rows}
 
 
-def _synced_with_a_parent_cleared(run: Run, both: Served, mapping: str) -> tuple[str, str]:
-    """Sync the customers, then clear one child's parent in Zoho, as a person might."""
+def _edit(both: Served, account: dict[str, Any], fields: dict[str, Any]) -> None:
+    edited = httpx.patch(f"{both.zoho_control}/records/Accounts/{account['id']}", json=fields)
+    assert edited.status_code == 200, edited.text
+
+
+def _synced_with_parents_edited(run: Run, both: Served, mapping: str) -> tuple[str, str, str]:
+    """Sync the customers, then, as a person might in Zoho, clear one child's parent and give
+    a company without one a parent; the child, its parent's Zoho id, the adopted company."""
     assert run("setup", "zoho", "acme").code == 0
     assert run("backfill", "acme", "--types", "customer").code == 0
     assert run("sync", "acme", "--poll-hours", "0", "--mapping", mapping).code == 0
-    child = next(a for a in _accounts(both) if a.get("Parent_Account"))
-    cleared = httpx.patch(
-        f"{both.zoho_control}/records/Accounts/{child['id']}", json={"Parent_Account": None}
-    )
-    assert cleared.status_code == 200, cleared.text
-    return str(child["NetSuite_ID"]), str(child["Parent_Account"]["id"])
+    accounts = _accounts(both)
+    child = next(a for a in accounts if a.get("Parent_Account"))
+    adopted = next(a for a in accounts if not a.get("Parent_Account"))
+    _edit(both, child, {"Parent_Account": None})
+    _edit(both, adopted, {"Parent_Account": {"id": child["Parent_Account"]["id"]}})
+    return str(child["NetSuite_ID"]), child["Parent_Account"]["id"], str(adopted["NetSuite_ID"])
 
 
 def test_align_apply_makes_both_sides_agree_and_a_second_run_finds_nothing(
     run: Run, both: Served, tmp_path: Path
 ) -> None:
     mapping = _mapping(tmp_path)
-    child, parent_id = _synced_with_a_parent_cleared(run, both, mapping)
+    child, parent_id, adopted = _synced_with_parents_edited(run, both, mapping)
     before = run("align", "acme", "--mapping", mapping, "--json")
     assert before.code == 1, "differences left undone"
     found = {(d["side"], d["kind"], d["where"], d["value"]) for d in before.json()["differences"]}
@@ -61,6 +67,7 @@ def test_align_apply_makes_both_sides_agree_and_a_second_run_finds_nothing(
         ("netsuite", "category", "customercategory", "Analyst"),
         ("netsuite", "category", "customercategory", "Integrator"),
         ("zoho", "parent", f"customer {child}", f"Parent_Account → {parent_id}"),
+        ("zoho", "parent", f"customer {adopted}", "Parent_Account → (none)"),
     }
     applied = run("align", "acme", "--mapping", mapping, "--apply", "--json")
     assert applied.code == 0, applied.err
@@ -70,8 +77,9 @@ def test_align_apply_makes_both_sides_agree_and_a_second_run_finds_nothing(
     assert {"Analyst", "Integrator"} <= _categories(both)
     account_type = both.zoho.org.modules["Accounts"].fields["Account_Type"]
     assert "Public Sector" in account_type.picklist
-    restored = next(a for a in _accounts(both) if a["NetSuite_ID"] == child)
-    assert restored["Parent_Account"]["id"] == parent_id
+    after = {a["NetSuite_ID"]: a for a in _accounts(both)}
+    assert after[child]["Parent_Account"]["id"] == parent_id
+    assert after[adopted]["Parent_Account"] is None
     again = run("align", "acme", "--mapping", mapping)
     assert again.code == 0, again.out
     assert "no differences" in again.out

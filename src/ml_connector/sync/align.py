@@ -22,6 +22,7 @@ Nothing else is compared, so a second run after ``apply`` finds nothing to do.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -45,6 +46,8 @@ __all__ = [
     "category_gaps",
     "parse_direction",
 ]
+
+logger = logging.getLogger(__name__)
 
 Direction = Literal["to-zoho", "to-netsuite", "both"]
 DIRECTIONS: tuple[Direction, ...] = ("to-zoho", "to-netsuite", "both")
@@ -264,6 +267,7 @@ class _Aligner:
                 done.append(replace(difference, outcome=f"failed: {exc.message}"))
             else:
                 done.append(replace(difference, outcome="done"))
+            logger.info("align applied", extra=dict(done[-1].__dict__))
         return done
 
     async def _apply_one(self, difference: Difference) -> None:
