@@ -59,7 +59,7 @@ async def catch_up(
         return CatchUp(live=False)
     mark = await asyncio.to_thread(read_cursor, engine, connection_id, STREAM)
     seen_at, seen_id = _last_seen(mark, channel)
-    live = await _is_live(zoho, channel.channel_id)
+    live = await _is_live(zoho, channel.channel_id, now)
     result = CatchUp(live)
     if not live or channel.channel_id != seen_id:
         reading = _Reading(engine, connection_id, zoho, mapping)
@@ -76,12 +76,22 @@ def _last_seen(mark: Cursor | None, channel: StoredChannel) -> tuple[datetime, s
     return channel.renewed_at or channel.expires_at or datetime.min, channel.channel_id
 
 
-async def _is_live(zoho: ZohoCRM, channel_id: str) -> bool:
+async def _is_live(zoho: ZohoCRM, channel_id: str, now: datetime) -> bool:
+    """Whether Zoho lists the channel with an expiry still ahead (204: it lists none)."""
     status, body = await zoho.watch("GET", params={"channel_id": channel_id})
     listed = body.get("watch") if status == 200 else None
     return isinstance(listed, list) and any(
-        isinstance(w, dict) and str(w.get("channel_id")) == channel_id for w in listed
+        isinstance(w, dict) and str(w.get("channel_id")) == channel_id and _ahead(w, now)
+        for w in listed
     )
+
+
+def _ahead(element: dict[str, object], now: datetime) -> bool:
+    try:
+        expiry = datetime.fromisoformat(str(element.get("channel_expiry")))
+    except ValueError:
+        return True  # no readable expiry: being listed is all Zoho says
+    return expiry.tzinfo is None or expiry > now
 
 
 @dataclass(frozen=True)
