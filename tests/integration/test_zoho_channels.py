@@ -12,8 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
 
+from ml_connector.jobs import JobContext, Meters
+from ml_connector.jobs.work import poll_connection
 from ml_connector.mapping import default_mapping
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import ServedApp, serving
@@ -23,6 +26,7 @@ from ml_connector.store.channels import active_channel, channel_by_id, open_toke
 from ml_connector.store.tables import inbox
 from ml_connector.sync import backfill
 from ml_connector.sync.services import Services, open_services
+from ml_connector.sync.zoho_catchup import CatchUp, catch_up
 from ml_connector.web import create_app
 from ml_connector.zoho import ChannelPolicy, maintain_channels
 from tests.integration.conftest import Store
@@ -62,6 +66,7 @@ class World:
     services: Services
     public_url: str
     arrivals: Arrivals
+    netsuite_control: str
 
     @property
     def control(self) -> str:
@@ -112,7 +117,10 @@ async def world(store: Store) -> AsyncIterator[World]:
             for module in ("Accounts", "Vendors", "Contacts"):
                 await services.zoho.create_field(module, KEY_FIELD)
                 await services.zoho.create_field(module, INACTIVE_FIELD)
-            yield World(zoho, zoho_at, store, services, app_at.base_url, arrivals)
+            yield World(
+                zoho, zoho_at, store, services, app_at.base_url, arrivals,
+                netsuite.control_url(ns_at.base_url),
+            )  # fmt: skip
 
 
 def _now() -> datetime:
@@ -281,3 +289,101 @@ async def test_an_edited_key_field_is_reported_and_never_duplicates_the_record(
     assert (skipped.source_id, skipped.code) == (ns_id, "KEY_EDITED")
     assert report.written == 0
     assert after == before
+
+
+async def test_a_workflow_reverting_our_reassertion_gets_one_reassertion_then_drift(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        original = (await w.account(zoho_id))["Account_Name"]
+        await w.maintain(_now())
+        edit = {"Account_Name": "Renamed by a workflow"}
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", edit)
+        await w.arrivals.reach(1)
+        first = await w.services.pipeline.drain()
+        await w.arrivals.reach(2)  # the callback of our re-assertion
+        await w.sandbox("PATCH", f"/records/Accounts/{zoho_id}", edit)  # the workflow reverts
+        await w.arrivals.reach(3)
+        second = await w.services.pipeline.drain()
+        final = await w.account(zoho_id)
+    audit = search_audit(store.engine, w.services.connection_id, source_id=ns_id)
+    assert [row.code for row in audit if row.code in ("REASSERTED", "DRIFT")] == [
+        "DRIFT",
+        "REASSERTED",
+    ]
+    drift = next(row for row in audit if row.code == "DRIFT")
+    assert drift.payload == {
+        "Account_Name": {"written": original, "found": "Renamed by a workflow"}
+    }
+    assert (first.written, second.written, second.skipped) == (1, 0, 1)
+    assert final["Account_Name"] == "Renamed by a workflow"
+
+
+async def test_after_both_deliveries_fail_the_next_poll_brings_every_missed_change(
+    store: Store,
+) -> None:
+    context = JobContext(
+        store.engine, store.keyring, default_mapping(), Meters(CollectorRegistry())
+    )
+    async with world(store) as w:
+        await _synced_account(w)
+        accounts = search_audit(w.store.engine, w.services.connection_id, outcome="written")
+        changed, renamed, shared = (row.zoho_id for row in accounts[:3])
+        ns_changed = accounts[0].source_id
+        renamed_name = (await w.account(str(renamed)))["Account_Name"]
+        await w.maintain(_now())
+        await poll_connection(context, "acme")  # a quiet poll: the channel is live
+        await w.services.pipeline.drain()
+        async with httpx.AsyncClient() as http:  # both deliveries go away
+            answer = await http.put(f"{w.netsuite_control}/webhook", json={"url": None})
+            answer.raise_for_status()
+        await w.sandbox("POST", "/channels/expire", {})
+        # meanwhile a person changes a customer in NetSuite and two accounts in Zoho
+        async with httpx.AsyncClient() as http:
+            edited = await http.patch(
+                f"{w.netsuite_control}/records/customer/{ns_changed}",
+                json={"fields": {"companyname": "Changed during the outage"}},
+            )
+            edited.raise_for_status()
+        await w.sandbox("PATCH", f"/records/Accounts/{renamed}", {"Account_Name": "Renamed"})
+        await w.sandbox("PATCH", f"/records/Accounts/{shared}", {"Website": "https://x.example"})
+        assert (await w.sandbox("GET", "/callbacks"))["callbacks"] == [], "Zoho told nobody"
+
+        queued = await poll_connection(context, "acme")
+        report = await w.services.pipeline.drain()
+        final = {zoho_id: await w.account(str(zoho_id)) for zoho_id in (changed, renamed, shared)}
+    assert queued >= 3
+    assert final[changed]["Account_Name"] == "Changed during the outage"
+    assert final[renamed]["Account_Name"] == renamed_name, "re-asserted"
+    assert final[shared]["Website"] == "https://x.example", "shared: reported, not overwritten"
+    codes = {
+        (row.zoho_id, row.code) for row in search_audit(store.engine, w.services.connection_id)
+    }
+    assert {(renamed, "REASSERTED"), (shared, "DRIFT")} <= codes
+    assert report.failed == 0
+
+
+async def test_zoho_is_read_back_only_for_the_time_no_live_channel_covered(store: Store) -> None:
+    async with world(store) as w:
+        await _synced_account(w)
+        now = _now()
+        await w.maintain(now)
+        engine, connection_id = store.engine, w.services.connection_id
+
+        async def check(at: datetime) -> CatchUp:
+            return await catch_up(engine, connection_id, w.services.zoho, default_mapping(), at)
+
+        quiet = await check(now + timedelta(minutes=1))
+        await w.sandbox("POST", "/channels/expire", {})
+        lost = await check(now + timedelta(minutes=2))
+        still_lost = await check(now + timedelta(minutes=3))
+        assert await w.maintain(now + timedelta(hours=13)) == "replaced"
+        replaced = await check(now + timedelta(minutes=4))
+        healthy = await check(now + timedelta(minutes=5))
+    assert (quiet.live, quiet.since) == (True, None)
+    assert (lost.live, lost.since) == (False, now + timedelta(minutes=1))
+    assert lost.queued > 0, "the records written by the sync, settled as echoes"
+    assert (still_lost.since, still_lost.queued) == (now + timedelta(minutes=2), 0)
+    assert (replaced.live, replaced.since) == (True, now + timedelta(minutes=3))
+    assert (healthy.live, healthy.since) == (True, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -260,3 +261,37 @@ def test_the_edition_says_how_many_calls_may_be_in_flight(
     paid_type: str | None, limit: int
 ) -> None:
     assert concurrency_for({"license_details": {"paid_type": paid_type}}) == limit
+
+
+async def test_new_picklist_values_are_added_by_patch_or_zoho_s_refusal_raises() -> None:
+    answers = [
+        httpx.Response(200, json={"fields": [bodies.success("f9", "update")]}),
+        httpx.Response(400, json={"fields": [bodies.DUPLICATE_DATA]}),
+    ]
+    sent: list[httpx.Request] = []
+
+    async def fields(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answers.pop(0)
+
+    client = crm(fields)
+    await client.add_picklist_values("Accounts", "f9", ["Public Sector"])
+    assert (sent[0].method, sent[0].url.path) == ("PATCH", "/crm/v8/settings/fields/f9")
+    assert sent[0].url.params["module"] == "Accounts"
+    option = {"display_value": "Public Sector", "actual_value": "Public Sector"}
+    assert json.loads(sent[0].content) == {"fields": [{"pick_list_values": [option]}]}
+    with pytest.raises(PermanentError, match="DUPLICATE_DATA"):
+        await client.add_picklist_values("Accounts", "f9", ["Public Sector"])
+
+
+async def test_records_modified_since_a_moment_are_read_with_if_modified_since() -> None:
+    seen: list[httpx.Request] = []
+
+    async def nothing_modified(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(304)
+
+    since = datetime(2026, 3, 1, 12, 30, 15, 999, tzinfo=UTC)
+    pages = [p async for p in crm(nothing_modified).pages("Accounts", ["id"], modified_since=since)]
+    assert pages == []
+    assert seen[0].headers["If-Modified-Since"] == "2026-03-01T12:30:15+00:00"

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from ml_connector.cli.align import align_command
 from ml_connector.cli.auth import auth_app
 from ml_connector.cli.backfill import backfill_command
 from ml_connector.cli.connection import connection_app
@@ -44,6 +45,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(setup_app, name="setup")
+app.command("align")(align_command)
 app.command("backfill")(backfill_command)
 app.command("demo")(demo_command)
 app.command("ping")(ping_command)

@@ -34,6 +34,7 @@ from ml_connector.store.tokens import read_token
 from ml_connector.sync import DEFAULT_OVERLAP, poll
 from ml_connector.sync.pipeline import DrainReport
 from ml_connector.sync.services import Services, open_services
+from ml_connector.sync.zoho_catchup import catch_up
 
 __all__ = [
     "NEEDS_REAUTH",
@@ -196,6 +197,7 @@ async def poll_connection(context: JobContext, name: str) -> int:
 
     A connection's first poll looks back one overlap window from now: older history is what
     ``backfill`` is for, and a first poll reading years of changes would block the worker.
+    It then checks the Zoho channel: edits made in Zoho while it was lost are queued too.
     """
     queued = 0
     async with _services(context, name) as services:
@@ -205,7 +207,15 @@ async def poll_connection(context: JobContext, name: str) -> int:
                 start=context.now(), overlap=context.overlap,
             )  # fmt: skip
             queued += result.queued
-    return queued
+        caught = await catch_up(
+            context.engine, services.connection_id, services.zoho, services.mapping, context.now()
+        )
+    if caught.since is not None:
+        logger.warning(
+            "zoho channel was lost; edits made meanwhile were read back",
+            extra={"connection": name, "since": caught.since.isoformat(), "queued": caught.queued},
+        )
+    return queued + caught.queued
 
 
 async def refresh_tokens(context: JobContext, name: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ml_connector.netsuite.queries import RECORD_TYPES, RecordQuery, record_query
 from ml_connector.netsuite.readers import RecordReader, Row
+from ml_connector.netsuite.records import RecordService
 from ml_connector.netsuite.suiteql import MAX_PAGE, MAX_ROWS, Page, SuiteQL
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Page",
     "RecordQuery",
     "RecordReader",
+    "RecordService",
     "Row",
     "SuiteQL",
     "record_query",

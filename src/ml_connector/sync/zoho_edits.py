@@ -7,7 +7,10 @@ payload we last wrote to it, field by field (:func:`ml_connector.mapping.zoho_ed
   not write) and nothing happens. Our re-assertion's own callback ends here too, which is what
   keeps the two systems from writing back and forth;
 * a NetSuite-owned field differs: those fields are written back once, keyed on the NetSuite id
-  field (audit ``written`` with code ``REASSERTED``);
+  field (audit ``written`` with code ``REASSERTED``). Once means once per record, field and
+  value since the last full write: should the field be edited away again (a Zoho workflow
+  that reverts our re-assertion, say), it is reported as drift instead, so the two systems
+  never write the same field back and forth;
 * a shared field differs: it is reported (audit ``skipped``, code ``DRIFT``), never written;
 * the key field differs: nothing is written (``KEY_EDITED``), since an upsert keyed on the id
   we wrote would create a second record rather than repair this one.
@@ -131,23 +134,44 @@ async def _compare(
     """The drift entry of one record, if any; NetSuite-owned changes are added to ``writes``."""
     if record is None:
         return [_entry(link, SKIPPED, "NOT_IN_ZOHO", "deleted in Zoho; a write recreates it")]
-    written = await asyncio.to_thread(_last_payload, context, link)
-    if written is None:
+    baseline = await asyncio.to_thread(_last_payload, context, link)
+    if baseline is None:
         return [_entry(link, SKIPPED, "NO_BASELINE", "no full write on record to compare with")]
-    edits = zoho_edits(entity, written, record)
+    edits = zoho_edits(entity, baseline[1], record)
     if any(edit.field == entity.key for edit in edits):
         # An upsert keyed on the old id would create a second record instead of fixing this one.
         return [_entry(link, SKIPPED, "KEY_EDITED", f"{entity.key} was changed in Zoho")]
-    if owned := reassertion(edits):
+    done = await asyncio.to_thread(_reasserted_since, context, link, baseline[0])
+    again = [e for e in edits if e.owned and _same_value_in(done, e.field, e.written)]
+    if owned := reassertion([edit for edit in edits if edit not in again]):
         writes.append((link, {entity.key: link.ns_id, **owned}))
-    shared = [edit for edit in edits if not edit.owned]
+    shared = [edit for edit in edits if not edit.owned or edit in again]
     return [_drift(link, shared)] if shared else []
 
 
-def _last_payload(context: _Context, link: Link) -> dict[str, Any] | None:
-    """The payload of the newest full write of the record (a re-assertion has a code)."""
+def _same_value_in(done: list[dict[str, Any]], name: str, value: Any) -> bool:
+    return any(name in payload and payload[name] == value for payload in done)
+
+
+def _reasserted_since(context: _Context, link: Link, after: int) -> list[dict[str, Any]]:
+    """The payloads re-asserted into the record since the full write numbered ``after``."""
+    query = select(audit.c.payload).where(
+        (audit.c.connection_id == context.connection_id)
+        & (audit.c.source_type == link.ns_type)
+        & (audit.c.source_id == link.ns_id)
+        & (audit.c.code == REASSERTED)
+        & (audit.c.id > after)
+    )
+    with context.engine.connect() as conn:
+        payloads = conn.execute(query).scalars().all()
+    return [dict(p) for p in payloads if isinstance(p, dict)]
+
+
+def _last_payload(context: _Context, link: Link) -> tuple[int, dict[str, Any]] | None:
+    """The audit id and payload of the newest full write of the record (a re-assertion has a
+    code)."""
     query = (
-        select(audit.c.payload)
+        select(audit.c.id, audit.c.payload)
         .where(
             (audit.c.connection_id == context.connection_id)
             & (audit.c.source_type == link.ns_type)
@@ -159,8 +183,8 @@ def _last_payload(context: _Context, link: Link) -> dict[str, Any] | None:
         .limit(1)
     )
     with context.engine.connect() as conn:
-        payload = conn.execute(query).scalar_one_or_none()
-    return dict(payload) if isinstance(payload, dict) else None
+        row = conn.execute(query).first()
+    return (row.id, dict(row.payload)) if row and isinstance(row.payload, dict) else None
 
 
 async def _reassert(
@@ -185,7 +209,8 @@ async def _reassert(
 def _drift(link: Link, shared: list[ZohoEdit]) -> AuditEntry:
     fields = ", ".join(edit.field for edit in shared)
     found = {edit.field: {"written": edit.written, "found": edit.found} for edit in shared}
-    return _entry(link, SKIPPED, DRIFT, f"shared fields edited in Zoho: {fields}", found)
+    why = "edited again after one re-assertion" if any(e.owned for e in shared) else "shared"
+    return _entry(link, SKIPPED, DRIFT, f"fields edited in Zoho ({why}): {fields}", found)
 
 
 def _entry(

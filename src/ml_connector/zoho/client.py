@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -161,10 +162,7 @@ class ZohoCRM:
         response = await self._retrying(
             "POST", f"{API}/settings/fields", params={"module": module}, json={"fields": [spec]}
         )
-        body = json_object(response)
-        if not isinstance(body.get("fields"), list):
-            raise_for_verdict(response, system="Zoho", code=_code(response))
-        result = read_results(response.status_code, {"data": body.get("fields")}, 1)[0]
+        result = _field_result(response)
         if result.ok and result.record_id:
             return result.record_id
         label = spec.get("field_label", "?")
@@ -173,13 +171,42 @@ class ZohoCRM:
             message += f" (on {result.field})"
         raise PermanentError(message, status=response.status_code, code=result.code)
 
+    async def add_picklist_values(self, module: str, field_id: str, values: Sequence[str]) -> None:
+        """Add options to a picklist field (``PATCH /settings/fields/{id}``); options given
+        without an id are added, the field's other options stay as they are."""
+        options = [{"display_value": v, "actual_value": v} for v in values]
+        response = await self._retrying(
+            "PATCH",
+            f"{API}/settings/fields/{field_id}",
+            params={"module": module},
+            json={"fields": [{"pick_list_values": options}]},
+        )
+        result = _field_result(response)
+        if not result.ok:
+            raise PermanentError(
+                f"Zoho refused new values for field {field_id} of {module}: "
+                f"{result.code} {result.message}",
+                status=response.status_code,
+                code=result.code or "",
+            )
+
     async def pages(
-        self, module: str, fields: Sequence[str], *, per_page: int = 200
+        self,
+        module: str,
+        fields: Sequence[str],
+        *,
+        per_page: int = 200,
+        modified_since: datetime | None = None,
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        """Every record of a module, a page at a time (``page_token`` past the first 2,000)."""
+        """Every record of a module, a page at a time (``page_token`` past the first 2,000).
+
+        With ``modified_since``, only records modified after it (``If-Modified-Since``; Zoho
+        answers 304 when there are none).
+        """
         params: dict[str, Any] = {"fields": ",".join(fields), "per_page": per_page}
+        headers = {} if modified_since is None else {"If-Modified-Since": _moment(modified_since)}
         while True:
-            answer = await self._read(f"{API}/{module}", params)
+            answer = await self._read(f"{API}/{module}", params, headers)
             if answer.get("data"):
                 yield list(answer["data"])
             info = answer.get("info") or {}
@@ -212,11 +239,15 @@ class ZohoCRM:
             raise_for_verdict(response, system="Zoho", code=_code(response))
         return response.status_code, json_object(response)
 
-    async def _read(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """A GET's JSON object; 204 (nothing matched) is an empty one."""
-        response = await self._retrying("GET", path, params=params)
+    async def _read(
+        self, path: str, params: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """A GET's JSON object; 204 (nothing matched) and 304 (nothing modified) are empty."""
+        response = await self._retrying("GET", path, params=params, headers=headers)
+        if response.status_code in (204, 304):
+            return {}
         raise_for_verdict(response, system="Zoho", code=_code(response))
-        return {} if response.status_code == 204 else json_object(response)
+        return json_object(response)
 
     async def _retrying(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return await call_with_retries(
@@ -256,6 +287,19 @@ class ZohoCRM:
             self.limiter.throttled()
         elif status < 500:
             await self.limiter.succeeded()
+
+
+def _field_result(response: httpx.Response) -> WriteResult:
+    """The one result of a fields API write; an answer without one raises by its status."""
+    body = json_object(response)
+    if not isinstance(body.get("fields"), list):
+        raise_for_verdict(response, system="Zoho", code=_code(response))
+    return read_results(response.status_code, {"data": body.get("fields")}, 1)[0]
+
+
+def _moment(moment: datetime) -> str:
+    """A time as Zoho's date-time headers take it: seconds, with an offset."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat(timespec="seconds")
 
 
 def _code(response: httpx.Response) -> str:

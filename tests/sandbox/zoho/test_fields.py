@@ -170,3 +170,32 @@ def test_org_info_reports_the_edition(api: httpx.Client, control: httpx.Client) 
     [org] = api.get("/crm/v8/org").json()["org"]
     assert org["license_details"]["paid_type"] == "professional"
     assert org["type"] == "production"
+
+
+@pytest.mark.parametrize(
+    ("values", "code", "api_name"),
+    [
+        ([], "MANDATORY_NOT_FOUND", "pick_list_values"),
+        ([{"actual_value": "Partner"}], "MANDATORY_NOT_FOUND", "display_value"),
+        ([{"display_value": "  "}], "MANDATORY_NOT_FOUND", "display_value"),
+        ([{"display_value": "P" * 121}], "INVALID_DATA", "display_value"),
+        ([{"display_value": "customer"}], "DUPLICATE_DATA", "display_value"),
+        ([{"display_value": "New"}, {"display_value": "NEW"}], "DUPLICATE_DATA", "display_value"),
+        ([{"id": "1", "display_value": "Renamed"}], "INVALID_DATA", "id"),
+        (["Partner"], "INVALID_DATA", "pick_list_values"),
+    ],
+)
+def test_picklist_value_updates_zoho_refuses(
+    api: httpx.Client, values: list[Any], code: str, api_name: str
+) -> None:
+    account_type = fields_of(api, "Accounts")["Account_Type"]
+    answer = api.patch(
+        f"/crm/v8/settings/fields/{account_type['id']}",
+        params={"module": "Accounts"},
+        json={"fields": [{"pick_list_values": values}]},
+    )
+    assert answer.status_code == 400
+    (result,) = answer.json()["fields"]
+    assert (result["code"], result["details"]["api_name"]) == (code, api_name)
+    after = fields_of(api, "Accounts")["Account_Type"]["pick_list_values"]
+    assert after == account_type["pick_list_values"], "nothing was added"

@@ -7,6 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
+from ml_connector.sandbox.zoho.timestamps import format_time
+from tests.sandbox.zoho.conftest import FakeClock
+
 Json = dict[str, Any]
 
 
@@ -371,3 +374,30 @@ def test_empty_strings_empty_text_like_fields_but_not_numbers(api: httpx.Client)
     assert (row["Email"], row["Mobile"], row["Title"]) == (None, None, None)
     refused = api.post("/crm/v8/Contacts", json={"data": [{"Last_Name": "D", "Date_of_Birth": ""}]})
     assert results(refused)[0]["details"]["expected_data_type"] == "date"
+
+
+def test_if_modified_since_lists_only_records_changed_since(
+    api: httpx.Client, clock: FakeClock
+) -> None:
+    api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "Old"}]})
+    clock.advance(60)
+    since = format_time(clock.now)
+    assert (
+        api.get(
+            "/crm/v8/Accounts",
+            params={"fields": "Account_Name"},
+            headers={"If-Modified-Since": since},
+        ).status_code
+        == 304
+    )
+    clock.advance(60)
+    api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "New"}]})
+    changed = api.get(
+        "/crm/v8/Accounts", params={"fields": "Account_Name"}, headers={"If-Modified-Since": since}
+    )
+    assert [r["Account_Name"] for r in changed.json()["data"]] == ["New"]
+    unreadable = api.get(
+        "/crm/v8/Accounts", params={"fields": "Account_Name"}, headers={"If-Modified-Since": "x"}
+    )
+    assert unreadable.status_code == 400
+    assert unreadable.json()["details"]["param_name"] == "If-Modified-Since"

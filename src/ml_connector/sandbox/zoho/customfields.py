@@ -16,7 +16,7 @@ from .modules import Module
 from .responses import Json, error_body
 from .values import invalid_data, mandatory_missing
 
-__all__ = ["CUSTOM_FIELD_CAPS", "add_picklist_values", "create_field"]
+__all__ = ["CUSTOM_FIELD_CAPS", "add_picklist_values", "create_field", "picklist_problem"]
 
 CUSTOM_TYPES = {
     "text": 255,
@@ -143,6 +143,47 @@ def _new_field(element: Json, mint: IdMint) -> FieldDef:
     )
     add_picklist_values(fd, element.get("pick_list_values"), mint)
     return fd
+
+
+MAX_OPTION = 120  # characters of a picklist option's display value
+
+
+def picklist_problem(fd: FieldDef, values: Any) -> Json | None:
+    """Why Zoho would refuse these options for ``fd`` (update custom field), or None.
+
+    An option with an ``id`` changes that option and must name one of the field's; a new
+    option needs a non-empty ``display_value`` of at most 120 characters, unique in the field.
+    """
+    if not isinstance(values, list) or not values:
+        return mandatory_missing("pick_list_values", _path(0, "pick_list_values"))
+    taken = {v.casefold() for v in fd.picklist}
+    for index, value in enumerate(values):
+        path = f"{_path(0, 'pick_list_values')}[{index}]"
+        problem = _option_problem(fd, value, path, taken)
+        if problem:
+            return problem
+        if isinstance(value, dict) and "id" not in value:
+            taken.add(str(value["display_value"]).casefold())
+    return None
+
+
+def _option_problem(fd: FieldDef, value: Any, path: str, taken: set[str]) -> Json | None:
+    if not isinstance(value, dict):
+        return invalid_data("pick_list_values", path)
+    if "id" in value:
+        known = str(value["id"]) in fd.picklist_ids.values()
+        return (
+            None if known else invalid_data("id", f"{path}.id", "the id given seems to be invalid")
+        )
+    display = value.get("display_value")
+    if not isinstance(display, str) or not display.strip():
+        return mandatory_missing("display_value", f"{path}.display_value")
+    if len(display) > MAX_OPTION:
+        return invalid_data("display_value", f"{path}.display_value", maximum_length=MAX_OPTION)
+    if display.casefold() in taken:
+        details = {"api_name": "display_value", "json_path": f"{path}.display_value"}
+        return error_body("DUPLICATE_DATA", "duplicate data", details)
+    return None
 
 
 def add_picklist_values(fd: FieldDef, values: Any, mint: IdMint) -> int:

@@ -13,7 +13,7 @@ from .bodies import batch_status, body_list, read_json
 from .modules import Module
 from .responses import Json, crm_error, json_response, no_content
 from .state import OrgState
-from .timestamps import format_time
+from .timestamps import format_time, parse_time
 from .users import User
 from .writes import Outcome
 
@@ -153,7 +153,8 @@ class RecordRoutes:
             return window
         rows, per_page, page, more = window
         if not rows:
-            return no_content()
+            modified_since = "if-modified-since" in request.headers
+            return Response(status_code=304) if modified_since else no_content()
         token, expiry = self._next_token(rows[-1]["id"]) if more else (None, None)
         data = [self.org.store.render(module.api_name, row, names) for row in rows]
         return json_response(
@@ -176,7 +177,9 @@ class RecordRoutes:
             )
         if per_page > MAX_PER_PAGE:
             return _param_error("LIMIT_EXCEEDED", "limit exceeded", "per_page", limit=MAX_PER_PAGE)
-        rows = self.org.store.ordered(module.api_name)
+        rows = self._modified_since(module, request)
+        if rows is None:
+            return _param_error("INVALID_DATA", "invalid data", "If-Modified-Since")
         if "page_token" in params:
             after = self._token_position(params["page_token"])
             if after is None:
@@ -187,6 +190,16 @@ class RecordRoutes:
         else:
             start = (page - 1) * per_page
         return rows[start : start + per_page], per_page, page, len(rows) > start + per_page
+
+    def _modified_since(self, module: Module, request: Request) -> list[Json] | None:
+        """The module's records, only those modified since ``If-Modified-Since`` when given
+        (a date-time with an offset); None when the header cannot be read."""
+        rows = self.org.store.ordered(module.api_name)
+        header = request.headers.get("if-modified-since")
+        if header is None:
+            return rows
+        since = parse_time(header)
+        return None if since is None else [r for r in rows if r["Modified_Time"] >= int(since)]
 
     def _next_token(self, last_id: str) -> tuple[str, str]:
         expires = self.org.clock() + PAGE_TOKEN_TTL

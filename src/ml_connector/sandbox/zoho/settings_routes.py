@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .bodies import batch_status, body_list, read_json
-from .customfields import CUSTOM_FIELD_CAPS, add_picklist_values, create_field
+from .customfields import CUSTOM_FIELD_CAPS, add_picklist_values, create_field, picklist_problem
 from .fields import FieldDef, field_metadata
 from .modules import Module
 from .responses import Json, crm_error, json_response, no_content
@@ -98,7 +98,10 @@ class SettingsRoutes:
         values = element.get("pick_list_values") if isinstance(element, dict) else None
         if fd.data_type != "picklist" or not isinstance(values, list):
             return invalid_data("pick_list_values", "$.fields[0].pick_list_values")
-        add_picklist_values(fd, values, self.org.mint)
+        problem = picklist_problem(fd, values)
+        if problem:
+            return problem
+        add_picklist_values(fd, [v for v in values if "id" not in v], self.org.mint)
         return _success("field updated", fd.id)
 
     async def org_info(self, request: Request) -> Response:
