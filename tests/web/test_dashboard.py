@@ -36,7 +36,7 @@ async def sign_in(http: httpx.AsyncClient, token: str = TOKEN, **extra: str) -> 
 
 
 def seed(store: Store) -> None:
-    """A drain that wrote two vendors and failed one, then a replay that failed it again."""
+    """A drain that wrote two vendors and failed two; a replay then wrote one of the failed."""
     connection_id = get_connection(store.engine, "acme").id
     run = start_run(store.engine, connection_id, "drain", MOMENT - timedelta(minutes=5))
     written = [
@@ -49,9 +49,13 @@ def seed(store: Store) -> None:
         "vendor", "42", "failed", "Vendors", None, "v1", PAYLOAD,
         "INVALID_DATA", "the field api name given seems to be invalid",
     )  # fmt: skip
+    fixed = AuditEntry("vendor", "43", "failed", "Vendors", None, "v1", PAYLOAD, "INVALID_DATA")
     with store.engine.begin() as conn:
-        record_audit(conn, connection_id, [*written, failed], run_id=run, now=MOMENT)
-    counts = {"written": 2, "failed": 1}
+        record_audit(conn, connection_id, [*written, failed, fixed], run_id=run, now=MOMENT)
+        replayed = AuditEntry("vendor", "43", "written", "Vendors", "zoho-43", "v1", PAYLOAD)
+        later = MOMENT + timedelta(seconds=30)
+        record_audit(conn, connection_id, [replayed], run_id=None, now=later)
+    counts = {"written": 2, "failed": 2}
     finish_run(store.engine, run, now=MOMENT - timedelta(minutes=4), counts=counts)
 
 
@@ -153,12 +157,12 @@ async def test_the_overview_shows_health_and_recent_runs(http: httpx.AsyncClient
     text = _text(page.text)
     assert "acme" in text
     assert "failing records" in text
-    assert "2 written, 1 failed" in text
+    assert "3 written, 2 failed" in text
     assert "0 pending, 0 in progress" in text
     assert "drain" in text
     assert "finished" in text
     assert "written 2" in text
-    assert "failed 1" in text
+    assert "failed 2" in text
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
 
@@ -179,8 +183,23 @@ async def test_the_audit_trail_filters_by_outcome_and_record(http: httpx.AsyncCl
     assert "No audit rows match these filters." in later
     wrong = _text((await http.get(audit, params={"since": "yesterday", "outcome": "lost"})).text)
     assert "since is not a date and time" in wrong
-    assert "outcome must be one of written, unchanged, failed, skipped" in wrong
+    assert "outcome must be one of written, unchanged, failed, skipped, failing" in wrong
     assert (await http.get("/dashboard/connections/ghost/audit")).status_code == 404
+
+
+async def test_failing_now_leaves_out_records_written_since(http: httpx.AsyncClient) -> None:
+    await sign_in(http)
+    audit = "/dashboard/connections/acme/audit"
+    failed = _text((await http.get(audit, params={"outcome": "failed"})).text)
+    assert "vendor 42" in failed
+    assert "vendor 43" in failed, "the audit trail keeps every failed attempt"
+    failing = _text((await http.get(audit, params={"outcome": "failing"})).text)
+    assert "vendor 42" in failing
+    assert "vendor 43" not in failing, "written by a replay since"
+    elsewhere = _text(
+        (await http.get(audit, params={"outcome": "failing", "type": "customer"})).text
+    )
+    assert "No audit rows match these filters." in elsewhere
 
 
 async def test_a_record_history_shows_the_payload_and_zohos_answer(

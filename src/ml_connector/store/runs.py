@@ -60,18 +60,14 @@ def finish_run(
         )
 
 
-def recent_runs(
-    engine: Engine, *, connection_id: int | None = None, limit: int = 20
-) -> list[RunRow]:
-    """The newest runs, of every connection or of one, newest first."""
+def recent_runs(engine: Engine, *, limit: int = 20) -> list[RunRow]:
+    """The newest runs of every connection, newest first."""
     query = (
         select(runs, connections.c.name.label("connection"))
         .join(connections, connections.c.id == runs.c.connection_id)
         .order_by(runs.c.id.desc())
         .limit(limit)
     )
-    if connection_id is not None:
-        query = query.where(runs.c.connection_id == connection_id)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     names = set(RunRow.__dataclass_fields__) - {"counts"}

@@ -7,6 +7,7 @@ same services ``ml-connector replay`` opens, and reports what Zoho answered.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +26,13 @@ from ml_connector.connections.status import ConnectionStatus, connection_status
 from ml_connector.errors import ConnectorError, NotFoundError
 from ml_connector.mapping import EntityMapping, MappingFile
 from ml_connector.netsuite import RECORD_TYPES
-from ml_connector.store.audit import latest_failures, search_audit
+from ml_connector.store.audit import AuditRow, latest_failures, search_audit
 from ml_connector.store.connections import ConnectionRow, get_connection
 from ml_connector.store.keyring import Keyring
 from ml_connector.store.runs import recent_runs
 from ml_connector.sync.replay import ReplayReport, replay
 from ml_connector.sync.services import open_services
-from ml_connector.web.dashboard.audit_query import OUTCOMES, AuditQuery
+from ml_connector.web.dashboard.audit_query import FAILING, OUTCOMES, AuditQuery
 from ml_connector.web.dashboard.guard import base_path
 from ml_connector.web.dashboard.rendering import Renderer, flash
 
@@ -81,18 +82,20 @@ class Pages:
         if connection is None:
             return _not_found("no such connection")
         query = AuditQuery.parse(request.query_params)
-        rows = []
-        if not query.problems:
-            rows = await run_in_threadpool(
-                lambda: search_audit(
-                    self.engine, connection.id, **query.criteria(), limit=AUDIT_ROWS
-                )
-            )
+        rows = [] if query.problems else await run_in_threadpool(self._rows, connection, query)
         context = {
             "connection": connection.name, "query": query, "rows": rows, "limit": AUDIT_ROWS,
-            "outcomes": OUTCOMES, "record_types": RECORD_TYPES, "section": "overview",
+            "outcomes": OUTCOMES, "failing": FAILING, "record_types": RECORD_TYPES,
+            "section": "overview",
         }  # fmt: skip
         return self.renderer.page(request, "audit.html", context)
+
+    def _rows(self, connection: ConnectionRow, query: AuditQuery) -> list[AuditRow]:
+        if not query.failing:
+            return search_audit(self.engine, connection.id, **query.criteria(), limit=AUDIT_ROWS)
+        since = query.criteria()["since"]
+        failing = latest_failures(self.engine, connection.id, since=since)
+        return [row for row in reversed(failing) if query.keeps(row)][:AUDIT_ROWS]
 
     async def record(self, request: Request) -> Response:
         """Every attempt at one NetSuite record: the payload sent and Zoho's answer."""
@@ -165,18 +168,35 @@ class Pages:
             return None
 
 
-def _rule_rows(entity: EntityMapping) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+def _rule_rows(entity: EntityMapping) -> list[tuple[str, str, str, str, list[str]]]:
     """Per Zoho field: rule type, NetSuite column, owner, and the rule's other settings."""
-    rows: list[tuple[str, str, str, str, dict[str, Any]]] = []
+    rows: list[tuple[str, str, str, str, list[str]]] = []
     for name, rule in entity.fields.items():
         options = rule.model_dump(
             mode="json", exclude_defaults=True, exclude={"type", "source", "owner"}
         )
         source = getattr(rule, "source", None)
-        rows.append(
-            (name, rule.type, source if isinstance(source, str) else "", rule.owner, options)
-        )
+        column = source if isinstance(source, str) else ""
+        rows.append((name, rule.type, column, rule.owner, _settings(options)))
     return rows
+
+
+def _settings(options: dict[str, Any]) -> list[str]:
+    """A rule's settings as short labels: ``max length: 40``, ``values: Reseller → Distributor``."""
+    labels = []
+    for key, value in sorted(options.items()):
+        label = key.replace("_", " ")
+        if isinstance(value, dict):
+            labels += [f"{label}: {k} → {_shown(v)}" for k, v in value.items()]
+        elif isinstance(value, list):
+            labels.append(f"{label}: {', '.join(_shown(v) for v in value)}")
+        else:
+            labels.append(f"{label}: {_shown(value)}")
+    return labels
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _record(request: Request) -> tuple[str, str]:
