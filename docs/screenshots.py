@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 
 from ml_connector.connections import add_from_file
 from ml_connector.demo import Simulators, run_demo
-from ml_connector.mapping import MappingFile, default_mapping
+from ml_connector.mapping import MappingFile
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
 from ml_connector.sandbox.zoho import ZohoSimulator
@@ -41,20 +41,16 @@ from ml_connector.sync.services import open_services
 from ml_connector.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the browser launcher is shared with the browser test
-from tests.browser import launch_chromium  # noqa: E402
+sys.path.insert(0, str(ROOT))  # shared with the browser test
+from tests.dashboard_support import (  # noqa: E402
+    create_missing_field,
+    launch_chromium,
+    with_missing_field,
+)
 
 OUT = ROOT / "docs" / "screenshots"
 TOKEN = secrets.token_urlsafe(24)  # this run's admin token; the pages never show it
-FIELD = "Vendor_Industry"
 FAILING = 4
-
-
-def with_industry() -> MappingFile:
-    """The default mapping plus a vendor field nobody has created in Zoho yet."""
-    document = default_mapping().model_dump(mode="json")
-    document["vendor"]["fields"][FIELD] = {"type": "custom", "source": "custentity_industry"}
-    return MappingFile.model_validate(document)
 
 
 async def some_failures(engine: Engine, keyring: Keyring, mapping: MappingFile) -> list[str]:
@@ -65,8 +61,7 @@ async def some_failures(engine: Engine, keyring: Keyring, mapping: MappingFile) 
     queue_fixes(engine, connection_id, [Difference("vendor", v, "different") for v in vendors])
     async with open_services(engine, keyring, "demo", mapping=mapping) as services:
         await services.pipeline.drain()
-        field = {"field_label": FIELD.replace("_", " "), "data_type": "text"}
-        await services.zoho.create_field("Vendors", field)
+        await create_missing_field(services.zoho)
         await replay(engine, connection_id, services.zoho, mapping, record=("vendor", vendors[0]))
     return vendors
 
@@ -104,7 +99,7 @@ def main() -> None:
             sims = Simulators(netsuite, zoho, ns_at, zoho_at)
             console = Console(stderr=True)
             asyncio.run(run_demo(engine, keyring, sims, home=home, console=console, quiet=True))
-            mapping = with_industry()
+            mapping = with_missing_field()
             vendors = asyncio.run(some_failures(engine, keyring, mapping))
             add_from_file(engine, keyring, "globex", home / "demo-connection.json")
             set_status(engine, get_connection(engine, "globex").id, "needs_reauth")

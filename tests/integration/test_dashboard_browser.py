@@ -23,20 +23,18 @@ from ml_connector.sync.reconcile import Difference, queue_fixes
 from ml_connector.sync.services import open_services
 from ml_connector.web import create_app
 from ml_connector.zoho import prepare_org
-from tests.browser import CHROMIUM, launch_chromium
+from tests.dashboard_support import (
+    CHROMIUM,
+    MISSING_FIELD,
+    create_missing_field,
+    launch_chromium,
+    with_missing_field,
+)
 from tests.integration.conftest import Sandbox, Store
 
 pytestmark = pytest.mark.anyio
 
 TOKEN = "browser-admin-token-0123456789"
-FIELD = "Vendor_Industry"
-
-
-def with_industry() -> MappingFile:
-    """The default mapping, plus a vendor custom field that Zoho does not have yet."""
-    document = default_mapping().model_dump(mode="json")
-    document["vendor"]["fields"][FIELD] = {"type": "custom", "source": "custentity_industry"}
-    return MappingFile.model_validate(document)
 
 
 @pytest.fixture
@@ -66,12 +64,9 @@ async def sync_with_one_failure(store: Store, mapping: MappingFile) -> str:
     return vendor
 
 
-async def create_missing_field(store: Store) -> None:
-    """The fix: someone adds the field in Zoho."""
+async def fix_the_cause(store: Store) -> None:
     async with open_services(store.engine, store.keyring, "acme", mapping=default_mapping()) as s:
-        await s.zoho.create_field(
-            "Vendors", {"field_label": "Vendor Industry", "data_type": "text"}
-        )
+        await create_missing_field(s.zoho)
 
 
 async def sign_in(page: Page, base: str, token: str) -> None:
@@ -85,7 +80,7 @@ async def test_an_operator_replays_a_failed_record_and_sees_it_written(
     sandbox: Sandbox, store: Store, browser: Browser
 ) -> None:
     store.add("acme", sandbox.connection_file())
-    mapping = with_industry()
+    mapping = with_missing_field()
     vendor = await sync_with_one_failure(store, mapping)
     app = create_app(engine=store.engine, keyring=store.keyring, admin_token=TOKEN, mapping=mapping)
     with serving(app) as served:
@@ -108,14 +103,14 @@ async def test_an_operator_replays_a_failed_record_and_sees_it_written(
         await expect(failures).to_contain_text("INVALID_DATA")
         await failures.get_by_role("link", name=f"vendor {vendor}").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text(f"NetSuite vendor {vendor}")
-        await expect(page.locator("pre.payload").first).to_contain_text(f'"{FIELD}"')
+        await expect(page.locator("pre.payload").first).to_contain_text(f'"{MISSING_FIELD}"')
 
         replay_url = f"{served.base_url}/dashboard/connections/acme/records/vendor/{vendor}/replay"
         cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
         async with httpx.AsyncClient(cookies=cookies) as http:
             assert (await http.post(replay_url)).status_code == 403, "no CSRF token, no replay"
 
-        await create_missing_field(store)
+        await fix_the_cause(store)
         await page.get_by_role("button", name="Replay").click()
         await expect(page.get_by_role("status")).to_have_text("Replayed: Zoho accepted the record.")
         newest = page.locator("article.attempt").first
@@ -129,4 +124,4 @@ async def test_an_operator_replays_a_failed_record_and_sees_it_written(
     industry = sandbox.netsuite.account.db.select(
         f"SELECT custentity_industry FROM vendor WHERE id = {int(vendor)}"  # noqa: S608 - an int
     )[0]["custentity_industry"]
-    assert [r[FIELD] for r in in_zoho] == [industry]
+    assert [r[MISSING_FIELD] for r in in_zoho] == [industry]

@@ -106,6 +106,8 @@ async def test_signing_in_sets_a_strict_http_only_cookie_and_goes_where_asked(
     assert "path=/dashboard" in cookie.lower()
     assert TOKEN not in cookie
     assert (await http.get("/dashboard/mapping")).status_code == 200
+    again = await http.get("/dashboard/login")
+    assert (again.status_code, again.headers["location"]) == (303, "/dashboard/")
 
 
 async def test_sign_in_never_sends_people_to_another_site(http: httpx.AsyncClient) -> None:

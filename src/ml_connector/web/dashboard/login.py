@@ -8,7 +8,13 @@ import secrets
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ml_connector.web.dashboard.guard import base_path, forbidden, tokens_match, valid_csrf
+from ml_connector.web.dashboard.guard import (
+    base_path,
+    forbidden,
+    signed_in,
+    tokens_match,
+    valid_csrf,
+)
 from ml_connector.web.dashboard.rendering import Renderer
 
 __all__ = ["Login"]
@@ -24,9 +30,11 @@ class Login:
         self.renderer = renderer
 
     async def form(self, request: Request) -> Response:
-        """The form (which also gives this browser its CSRF token)."""
-        context = {"next": _next(request, request.query_params.get("next"))}
-        return self.renderer.page(request, "login.html", context)
+        """The form, which gives this browser its CSRF token (signed in: the page asked for)."""
+        wanted = _next(request, request.query_params.get("next"))
+        if signed_in(request):
+            return RedirectResponse(wanted, status_code=303)
+        return self.renderer.page(request, "login.html", {"next": wanted})
 
     async def submit(self, request: Request) -> Response:
         """Compare the token in constant time; on success, a new session with a new CSRF token."""
