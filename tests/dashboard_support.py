@@ -7,8 +7,10 @@ tries to reach Google's services at start, which a closed network refuses.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import httpx
 from playwright.async_api import Browser, Playwright
 
 from ml_connector.mapping import MappingFile, default_mapping
@@ -17,12 +19,16 @@ from ml_connector.zoho import ZohoCRM
 __all__ = [
     "CHROMIUM",
     "MISSING_FIELD",
+    "TOKEN",
     "create_missing_field",
+    "csrf_of",
     "launch_chromium",
+    "sign_in",
     "with_missing_field",
 ]
 
 MISSING_FIELD = "Vendor_Industry"
+TOKEN = "dashboard-admin-token-0123456789"
 
 CHROMIUM = Path("/usr/bin/chromium")
 SWITCHES = [
@@ -55,3 +61,17 @@ async def create_missing_field(zoho: ZohoCRM) -> None:
     """The fix: someone creates the field in Zoho."""
     label = MISSING_FIELD.replace("_", " ")
     await zoho.create_field("Vendors", {"field_label": label, "data_type": "text"})
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token in a page's forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "every form carries the session's CSRF token"
+    return found.group(1)
+
+
+async def sign_in(http: httpx.AsyncClient, token: str = TOKEN, **extra: str) -> httpx.Response:
+    """Post the sign-in form as a browser would, with the CSRF token it was given."""
+    form = await http.get("/dashboard/login")
+    data = {"csrf_token": csrf_of(form.text), "token": token, **extra}
+    return await http.post("/dashboard/login", data=data)

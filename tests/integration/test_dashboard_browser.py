@@ -26,6 +26,7 @@ from ml_connector.zoho import prepare_org
 from tests.dashboard_support import (
     CHROMIUM,
     MISSING_FIELD,
+    TOKEN,
     create_missing_field,
     launch_chromium,
     with_missing_field,
@@ -33,8 +34,6 @@ from tests.dashboard_support import (
 from tests.integration.conftest import Sandbox, Store
 
 pytestmark = pytest.mark.anyio
-
-TOKEN = "browser-admin-token-0123456789"
 
 
 @pytest.fixture

@@ -14,25 +14,13 @@ from ml_connector.store.audit import AuditEntry, record_audit
 from ml_connector.store.connections import get_connection
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.web import create_app
+from tests.dashboard_support import TOKEN, csrf_of, sign_in
 from tests.web.conftest import NOW, SECRET, Store
 
 pytestmark = pytest.mark.anyio
 
-TOKEN = "admin-token-0123456789-abcdef"
 MOMENT = datetime.fromtimestamp(NOW, UTC)
 PAYLOAD = {"Vendor_Name": "Harbor Supply", "NetSuite_ID": "42", "Email": "ap@harbor.example"}
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "every form carries the session's CSRF token"
-    return found.group(1)
-
-
-async def sign_in(http: httpx.AsyncClient, token: str = TOKEN, **extra: str) -> httpx.Response:
-    form = await http.get("/dashboard/login")
-    data = {"csrf_token": csrf_of(form.text), "token": token, **extra}
-    return await http.post("/dashboard/login", data=data)
 
 
 def seed(store: Store) -> None:
@@ -217,6 +205,17 @@ async def test_a_record_history_shows_the_payload_and_zohos_answer(
     written = await http.get("/dashboard/connections/acme/records/vendor/41")
     assert "zoho-41" in written.text
     assert ">Replay</button>" not in written.text, "only failed records are replayed"
+
+
+async def test_replaying_every_failing_record_needs_the_csrf_token(
+    http: httpx.AsyncClient,
+) -> None:
+    await sign_in(http)
+    failing = await http.get("/dashboard/connections/acme/audit", params={"outcome": "failing"})
+    assert "Replay all failing" in failing.text
+    replay_all = "/dashboard/connections/acme/replay"
+    assert (await http.post(replay_all)).status_code == 403
+    assert (await http.post(replay_all, data={"csrf_token": "guessed"})).status_code == 403
 
 
 async def test_the_mapping_page_shows_the_mapping_in_effect(store: Store) -> None:

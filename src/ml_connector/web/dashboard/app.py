@@ -47,6 +47,9 @@ def dashboard(
         Route("/", protected(pages.overview), methods=["GET"]),
         Route("/mapping", protected(pages.mapping_page), methods=["GET"]),
         Route("/connections/{connection}/audit", protected(pages.audit), methods=["GET"]),
+        Route(
+            "/connections/{connection}/replay", protected(pages.replay_failing), methods=["POST"]
+        ),
         Route(RECORD_PATH, protected(pages.record), methods=["GET"]),
         Route(RECORD_PATH + "/replay", protected(pages.replay), methods=["POST"]),
         Mount("/static", static, name="static"),

@@ -125,27 +125,36 @@ class Pages:
         if connection is None:
             return _not_found("no such connection")
         record = _record(request)
-        try:
-            report = await self._replay(connection.name, record)
-        except (ConnectorError, httpx.HTTPError) as exc:
-            logger.warning(
-                "dashboard replay failed",
-                extra={"connection": connection.name, "error": type(exc).__name__},
-            )
-            flash(request, "bad", f"Replay could not run: {_reason(exc)}")
-        else:
-            flash(request, *_replayed(report))
+        await self._replay(request, connection.name, record)
         page = f"/connections/{connection.name}/records/{record[0]}/{record[1]}"
         return RedirectResponse(base_path(request) + page, status_code=303)
 
-    async def _replay(self, name: str, record: tuple[str, str]) -> ReplayReport:
-        async with open_services(
-            self.engine, self.keyring, name, mapping=self.mapping, options=self.session_options
-        ) as services:
-            return await replay(
-                self.engine, services.connection_id, services.zoho, self.mapping,
-                record=record, clock=self.clock,
-            )  # fmt: skip
+    async def replay_failing(self, request: Request) -> Response:
+        """Re-send every record whose last attempt failed; back to what is still failing."""
+        connection = await self._connection(request)
+        if connection is None:
+            return _not_found("no such connection")
+        await self._replay(request, connection.name, None)
+        page = f"/connections/{connection.name}/audit?outcome={FAILING}"
+        return RedirectResponse(base_path(request) + page, status_code=303)
+
+    async def _replay(self, request: Request, name: str, record: tuple[str, str] | None) -> None:
+        """Replay, and tell the operator how it went on the next page."""
+        try:
+            async with open_services(
+                self.engine, self.keyring, name, mapping=self.mapping, options=self.session_options
+            ) as services:
+                report = await replay(
+                    self.engine, services.connection_id, services.zoho, self.mapping,
+                    record=record, clock=self.clock,
+                )  # fmt: skip
+        except (ConnectorError, httpx.HTTPError) as exc:
+            logger.warning(
+                "dashboard replay failed", extra={"connection": name, "error": type(exc).__name__}
+            )
+            flash(request, "bad", f"Replay could not run: {_reason(exc)}")
+            return
+        flash(request, *(_replayed(report) if record else _replayed_all(report)))
 
     async def mapping_page(self, request: Request) -> Response:
         """The mapping in effect: a table per NetSuite record type, and the file itself."""
@@ -211,6 +220,15 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, ConnectorError):
         return exc.message
     return f"{type(exc).__name__} while reaching Zoho"
+
+
+def _replayed_all(report: ReplayReport) -> tuple[str, str]:
+    text = f"Replayed {report.replayed}: {report.written} written, {report.failed} refused again."
+    if report.not_replayable:
+        text += f" {report.not_replayable} failed before a payload existed (a poll brings them)."
+    if report.failed and not report.written:
+        return "bad", text
+    return ("warn" if report.failed or not report.replayed else "ok"), text
 
 
 def _replayed(report: ReplayReport) -> tuple[str, str]:
