@@ -83,3 +83,20 @@ def test_a_worker_role_serves_no_http_and_stops_cleanly(
     assert line.startswith("running as worker")
     assert process.wait(timeout=60) == 0
     assert (cli_home / "queue.db").exists(), "the embedded queue lives in the data directory"
+
+
+def test_serve_shows_the_dashboard_when_an_admin_token_is_set(
+    serve: Callable[..., subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ML_CONNECTOR_ADMIN_TOKEN", "serve-admin-token-0123456789")
+    process = serve("--port", "0")
+    url = _first_line(process).split()[2]
+
+    login = httpx.get(f"{url}/dashboard/login", timeout=10)
+    overview = httpx.get(f"{url}/dashboard/", timeout=10)
+    process.send_signal(signal.SIGTERM)
+
+    assert login.status_code == 200
+    assert "Admin token" in login.text
+    assert overview.status_code == 303, "signed out: sent to sign in"
+    assert process.wait(timeout=60) == 0

@@ -131,6 +131,7 @@ class _Service:
             registry=self.registry,
             mapping=self.mapping,
             admin_token=_secret(self.runtime.settings.admin_token),
+            session_options=self.runtime.session_options(),
         )
 
     async def run(self, host: str, port: int) -> None:

@@ -17,10 +17,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from ml_connector.auth.session import SessionOptions
 from ml_connector.mapping import MappingFile, default_mapping
 from ml_connector.store.keyring import Keyring
+from ml_connector.web.dashboard import dashboard
 from ml_connector.web.health import healthz
 from ml_connector.web.metrics import InboxDepth, MetricsEndpoint
 from ml_connector.web.netsuite_hook import NetSuiteHook
@@ -47,6 +49,7 @@ def create_app(
     registry: CollectorRegistry | None = None,
     mapping: MappingFile | None = None,
     admin_token: str | None = None,
+    session_options: SessionOptions | None = None,
 ) -> Starlette:
     """The app; ``clock`` gives epoch seconds (timestamps are checked and stamped with it).
 
@@ -55,12 +58,14 @@ def create_app(
     makes ``/readyz`` say so; ``registry`` enables ``/metrics`` and gets the inbox depth gauge.
     ``mapping`` says which NetSuite type each Zoho module's callbacks belong to (default: the
     default mapping). ``admin_token`` turns on the admin API and the dashboard, which ask for it;
-    without it they are not served at all.
+    without it they are not served at all. ``session_options`` are how the dashboard's replay
+    talks to Zoho (secrets it opens are remembered for redaction).
     """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
     readiness = Readiness(engine, queue_check)
-    zoho_hook = ZohoHook(engine, keyring, clock, mapping or default_mapping(), on_event)
-    routes = [
+    mapping = mapping or default_mapping()
+    zoho_hook = ZohoHook(engine, keyring, clock, mapping, on_event)
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness.readyz, methods=["GET"]),
         Route(NETSUITE_HOOK_PATH, _notifying(hook.receive, on_event), methods=["POST"]),
@@ -69,6 +74,17 @@ def create_app(
     if registry is not None:
         registry.register(InboxDepth(engine))
         routes.append(Route("/metrics", MetricsEndpoint(registry).metrics, methods=["GET"]))
+    if admin_token is not None:
+        routes.append(
+            dashboard(
+                engine=engine,
+                keyring=keyring,
+                admin_token=admin_token,
+                mapping=mapping,
+                clock=clock,
+                session_options=session_options,
+            )
+        )
     return Starlette(routes=routes)
 
 
