@@ -169,6 +169,23 @@ async def test_events_without_rows_are_fetched_and_unchanged_records_skipped(
         assert conn.execute(select(func.count()).select_from(links)).scalar_one() == first.written
 
 
+async def test_batches_in_flight_write_each_record_once(store: Store) -> None:
+    async with world(store, 400) as w:
+        for record_type in RECORD_TYPES:
+            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        w.pipeline.batch = 60  # parents, children and contacts' companies in other batches
+        report = await w.pipeline.drain(workers=4)
+        zoho = await w.zoho_records()
+    total = sum(w.netsuite.account.db.count(t) for t in RECORD_TYPES)
+    accounts = {r["id"] for r in zoho["Accounts"]} | {r["id"] for r in zoho["Vendors"]}
+    assert (report.written, report.failed) == (total, 0), "no record fetched and written twice"
+    linked = [c for c in zoho["Contacts"] if c.get("Account_Name") or c.get("Vendor_Name")]
+    assert linked, "the seed has contacts of companies"
+    for contact in linked:
+        company: dict[str, Any] = contact.get("Account_Name") or contact["Vendor_Name"]
+        assert company["id"] in accounts
+
+
 async def test_a_429_storm_is_journalled_and_replayed_without_netsuite(store: Store) -> None:
     async with world(store, 150) as w:
         await backfill(w.store.engine, w.reader, w.connection_id, "vendor")

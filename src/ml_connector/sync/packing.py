@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -97,10 +97,21 @@ class UpsertPacker:
             pending.futures += futures
             answers.append(futures)
             self._send_full(group.module, group.key_field)
+        with self.blocked():
+            return [list(await asyncio.gather(*futures)) for futures in answers]
+
+    @contextlib.contextmanager
+    def blocked(self) -> Iterator[None]:
+        """Count the caller as unable to add records for the duration of the block.
+
+        A producer waits for its writes inside :meth:`write`; one waiting for something else
+        (a record another batch is writing) says so with this, or the batches would wait for
+        each other: it for their write, they for it to fill their partial calls.
+        """
         self.waiting += 1
         try:
             self._flush_if_idle()
-            return [list(await asyncio.gather(*futures)) for futures in answers]
+            yield
         finally:
             self.waiting -= 1
 

@@ -43,6 +43,8 @@ from ml_connector.sync.zoho_edits import CALLBACK_SOURCE, settle_edits
 __all__ = ["DrainReport", "Guard", "Pipeline", "WriteResultLike", "ZohoWriter"]
 
 MAX_WAVES = 16
+# how long a batch waits for a record that another batch in flight is writing
+ELSEWHERE_SECONDS = 60.0
 
 Guard = Callable[[Coroutine[Any, Any, "DrainReport"]], Awaitable["DrainReport"]]
 
@@ -123,6 +125,11 @@ class Pipeline:
         self.reader, self.zoho, self.mapping = reader, zoho, mapping
         self.batch, self.lease, self.clock = batch, lease, clock
         self.packer = UpsertPacker(zoho, capacity=capacity)
+        # Shared by the batches in flight: Zoho ids written but maybe not yet committed (Zoho
+        # has them, so a lookup may point at them), and which records each batch holds.
+        self._written: dict[Key, str] = {}
+        self._holding: dict[Key, int] = {}
+        self._progress = asyncio.Event()
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
@@ -199,9 +206,27 @@ class Pipeline:
             finish(conn, [row.id for row in claimed], now=now)
 
     async def _work(self, claimed: list[InboxRow]) -> _Batch:
+        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
+        for key in events:
+            self._holding[key] = self._holding.get(key, 0) + 1
+        try:
+            return await self._settle(claimed, events)
+        finally:
+            for key in events:
+                if (left := self._holding[key] - 1) > 0:
+                    self._holding[key] = left
+                else:
+                    del self._holding[key]
+            self._progressed()
+
+    def _progressed(self) -> None:
+        """Wake the batches waiting for a record another batch holds."""
+        self._progress.set()
+        self._progress = asyncio.Event()
+
+    async def _settle(self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]]) -> _Batch:
         work = _Batch()
         work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
-        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
         work.rows = await self._rows(events, work)
         await self._known(work, work.rows)
         pending = dict(work.rows)
@@ -246,6 +271,9 @@ class Pipeline:
         return found
 
     async def _known(self, work: _Batch, keys: Mapping[Key, Any]) -> None:
+        for key in keys:
+            if key in self._written:  # written by a batch in flight, maybe not committed yet
+                work.zoho_ids[key] = self._written[key]
         for record_type, ids in _by_type(set(keys)).items():
             links = await asyncio.to_thread(
                 find_links, self.engine, self.connection_id, record_type, ids
@@ -268,12 +296,26 @@ class Pipeline:
         # are journalled as waiting for it, and replay completes them once it is fixed
         absent = {need for need in needs - set(work.zoho_ids) - failed if need not in pending}
         await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
-        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids)))
+        # a record another batch in flight holds is waited for, not fetched and written twice
+        elsewhere = {key for key in absent - set(work.zoho_ids) if key in self._holding}
+        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids) - elsewhere))
         if not (wave.write or dependencies or needs & set(work.zoho_ids)):
+            while elsewhere and await self._other_batches_progress():
+                if any(k in self._written or k not in self._holding for k in elsewhere):
+                    return waiting  # written (or let go) by the other batch: map again
             self._unresolved(work, waiting, wave.waiting)
             return {}
         work.rows.update(dependencies)
         return waiting | dependencies
+
+    async def _other_batches_progress(self) -> bool:
+        """Wait until another batch writes something or finishes; False if none does in time."""
+        try:
+            with self.packer.blocked():
+                await asyncio.wait_for(self._progress.wait(), timeout=ELSEWHERE_SECONDS)
+        except TimeoutError:
+            return False
+        return True
 
     async def _write(self, work: _Batch, records: list[MappedRecord]) -> None:
         by_module: dict[tuple[str, str], list[MappedRecord]] = {}
@@ -285,13 +327,14 @@ class Pipeline:
         for group, results in zip(by_module.values(), answers, strict=True):
             for record, result in zip(group, results, strict=True):
                 self._journal(work, record, result, now)
+        self._progressed()
 
     def _journal(
         self, work: _Batch, record: MappedRecord, result: WriteResultLike, now: datetime
     ) -> None:
         key = (record.source_type, record.source_id)
         if result.ok and result.record_id:
-            work.zoho_ids[key] = result.record_id
+            work.zoho_ids[key] = self._written[key] = result.record_id
             digest = record.payload_hash()
             work.hashes[key] = digest
             work.links.append(Link(*key, record.module, result.record_id, digest, now))
