@@ -304,7 +304,7 @@ async def test_the_api_answers_what_the_cli_prints(
     engine = open_engine(settings)
     seed_audit(engine, datetime.now(UTC))
     app = create_app(engine=engine, keyring=keyring_for(settings), admin_token=TOKEN)
-    pairs = [
+    pairs: list[tuple[tuple[str, ...], str, dict[str, str | int]]] = [
         (("connection", "list"), "/connections", {}),
         (("connection", "show", "globex"), "/connections/globex", {}),
         (("status",), "/status", {}),
@@ -314,9 +314,9 @@ async def test_the_api_answers_what_the_cli_prints(
          {"record": "vendor:5", "limit": 1000}),
     ]  # fmt: skip
     async with client_of(app) as client:
-        for command, path, params in pairs:
+        for command, endpoint, params in pairs:
             printed = run(*command, "--json")
-            served = await client.get(API + path, params=params, headers=AUTH)
+            served = await client.get(API + endpoint, params=params, headers=AUTH)
             assert served.status_code == printed.code + 200
             assert served.json() == printed.json(), command
         one = (await client.get(f"{API}/connections/acme/status", headers=AUTH)).json()
