@@ -28,13 +28,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ml_connector.auth.session import SessionOptions
 from ml_connector.connections import NAME_PATTERN, connection_views, show_connection
 from ml_connector.connections.audit import AuditFilter, audit_entry, audit_trail
 from ml_connector.connections.status import ConnectionStatus, connection_status
-from ml_connector.connections.values import parse_moment, parse_record
+from ml_connector.connections.values import RECORD_PATTERN, parse_moment, parse_record
 from ml_connector.errors import (
     AuthError,
     ConfigError,
@@ -48,20 +48,21 @@ from ml_connector.store.audit import OUTCOMES, AuditRow
 from ml_connector.store.keyring import Keyring
 from ml_connector.sync.replay import ReplayReport, replay_connection
 from ml_connector.web.admin_schema import (
-    MOMENT_HELP,
+    MOMENT,
     RECORD_HELP,
     ConnectionOut,
     ErrorOut,
     ReplayIn,
+    moment_help,
 )
 
-__all__ = ["ADMIN_API_PATH", "admin_api"]
+__all__ = ["ADMIN_API_PATH", "admin_api", "not_found"]
 
 logger = logging.getLogger(__name__)
 
 ADMIN_API_PATH = "/admin/api"
 MAX_ROW_ID = 2**63 - 1  # the store's ids are 64-bit
-REPLAY_ERRORS = (404, 409, 422, 502, 503)
+REPLAY_ERRORS = (400, 404, 409, 422, 502, 503)
 
 # most specific first: the first class an error is an instance of gives its status
 _ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
@@ -86,7 +87,14 @@ UNAUTHORIZED: dict[str, Any] = {
     },
 }
 
-Name = Annotated[str, Path(pattern=NAME_PATTERN, description="the connection's name")]
+Name = Annotated[
+    str,
+    Path(
+        pattern=NAME_PATTERN,
+        description="the connection's name",
+        openapi_examples={"acme": {"summary": "a connection", "value": "acme"}},
+    ),
+]
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -95,6 +103,7 @@ def _error(status: int, message: str, headers: Mapping[str, str] | None = None) 
 
 def _documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     meanings = {
+        400: "the body is not JSON",
         404: "no such connection (or audit row)",
         409: "the connection's credentials were refused: authorize it again",
         422: "a parameter or the body is malformed",
@@ -155,10 +164,16 @@ class _Admin:
         self,
         name: Name,
         *,
-        outcome: Annotated[str | None, Query(description=", ".join(OUTCOMES))] = None,
-        record: Annotated[str | None, Query(description=RECORD_HELP)] = None,
-        since: Annotated[str | None, Query(description=f"from then on; {MOMENT_HELP}")] = None,
-        until: Annotated[str | None, Query(description=f"before then; {MOMENT_HELP}")] = None,
+        outcome: Annotated[str | None, Query(json_schema_extra={"enum": list(OUTCOMES)})] = None,
+        record: Annotated[
+            str | None, Query(description=RECORD_HELP, pattern=RECORD_PATTERN)
+        ] = None,
+        since: Annotated[
+            str | None, Query(description=moment_help("from then on"), json_schema_extra=MOMENT)
+        ] = None,
+        until: Annotated[
+            str | None, Query(description=moment_help("before then"), json_schema_extra=MOMENT)
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=1000, description="newest rows to return")] = 50,
     ) -> JSONResponse:
         """The connection's newest audit rows, narrowed by outcome, record and time."""
@@ -225,19 +240,21 @@ def _route(api: FastAPI, admin: _Admin) -> None:
         ("GET", "/connections/{name}/status", admin.status, ConnectionStatus, (404, 422)),
         ("GET", "/connections/{name}/audit", admin.audit, list[AuditRow], (404, 422)),
         ("GET", "/connections/{name}/audit/{row_id}", admin.audit_row, AuditRow, (404, 422)),
-        (
-            "POST",
-            "/connections/{name}/replay",
-            admin.replay,
-            ReplayReport,
-            (404, 409, 422, 502, 503),
-        ),
+        ("POST", "/connections/{name}/replay", admin.replay, ReplayReport, REPLAY_ERRORS),
     ]
     for method, path, endpoint, model, errors in table:
         api.add_api_route(
             path, endpoint, methods=[method], response_model=model,
             responses=_documented(*errors), operation_id=endpoint.__name__,
         )  # fmt: skip
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """The service's 404: JSON under the admin API (even for a path no route can match), as
+    everything the API answers; Starlette's plain text elsewhere."""
+    if request.url.path.startswith(f"{ADMIN_API_PATH}/"):
+        return _error(404, "Not Found")
+    return PlainTextResponse("Not Found", 404)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -255,7 +272,8 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
 
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     status = next(code for kind, code in _ERROR_STATUS if isinstance(exc, kind))
-    logger.warning(
+    logger.log(
+        logging.WARNING if status >= 500 else logging.INFO,
         "admin request refused",
         extra={"path": request.url.path, "status": status, "error": type(exc).__name__},
     )

@@ -12,10 +12,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ConnectionOut", "ErrorOut", "ReplayIn"]
+from ml_connector.connections.values import RECORD_PATTERN
+
+__all__ = ["MOMENT", "RECORD_HELP", "ConnectionOut", "ErrorOut", "ReplayIn", "moment_help"]
 
 RECORD_HELP = "one record, TYPE:ID (for example customer:107)"
-MOMENT_HELP = "ISO 8601 date or time; UTC when no zone is given"
+# what the document promises; the server takes any ISO 8601 date or time (UTC when no zone)
+MOMENT: dict[str, Any] = {"format": "date-time"}
+
+
+def moment_help(meaning: str) -> str:
+    """A time parameter's description."""
+    return f"{meaning}: an ISO 8601 date or time, UTC when no zone is given"
 
 
 class ErrorOut(BaseModel):
@@ -44,5 +52,9 @@ class ReplayIn(BaseModel):
     failed: Literal[True] = Field(
         True, description="records whose last attempt failed: the only ones a replay re-sends"
     )
-    record: str | None = Field(None, description=RECORD_HELP, examples=["customer:107"])
-    since: str | None = Field(None, description=f"only failures since then; {MOMENT_HELP}")
+    record: str | None = Field(
+        None, description=RECORD_HELP, pattern=RECORD_PATTERN, examples=["customer:107"]
+    )
+    since: str | None = Field(
+        None, description=moment_help("only failures since then"), json_schema_extra=MOMENT
+    )

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from ml_connector.auth.session import SessionOptions
 from ml_connector.mapping import MappingFile, default_mapping
 from ml_connector.store.keyring import Keyring
-from ml_connector.web.admin import ADMIN_API_PATH, admin_api
+from ml_connector.web.admin import ADMIN_API_PATH, admin_api, not_found
 from ml_connector.web.dashboard import dashboard
 from ml_connector.web.health import healthz
 from ml_connector.web.metrics import InboxDepth, MetricsEndpoint
@@ -91,7 +91,7 @@ def create_app(
             session_options=session_options,
         )  # fmt: skip
         routes.append(Mount(ADMIN_API_PATH, app=admin))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={404: not_found})
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
