@@ -6,8 +6,9 @@ OpenAPI document from the route signatures and ``admin_schema``, so the document
 a parameter; the app is mounted inside the service's Starlette app at ``/admin/api``.
 
 Every error is one line of JSON, ``{"error": ...}``: a missing or wrong token is 401 with
-``WWW-Authenticate: Bearer``, an unknown connection 404, a malformed filter 422, and a remote
-side that refuses or cannot be reached during a replay 409, 502 or 503.
+``WWW-Authenticate: Bearer``, an unknown connection 404, a malformed filter 422; a replay of
+a connection that cannot be used as stored is 409, and one whose remote side refuses or cannot
+be reached is 502 or 503.
 """
 
 from __future__ import annotations
@@ -105,9 +106,9 @@ def _documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     meanings = {
         400: "the body is not JSON",
         404: "no such connection (or audit row)",
-        409: "the connection's credentials were refused: authorize it again",
+        409: "the connection cannot be used as stored: credentials refused or settings wrong",
         422: "a parameter or the body is malformed",
-        502: "Zoho refused the replay or could not be reached",
+        502: "NetSuite or Zoho refused for good or could not be reached",
         503: "Zoho asks to try again later, or the store cannot be used",
     }
     return {code: {"model": ErrorOut, "description": meanings[code]} for code in statuses}
@@ -193,11 +194,15 @@ class _Admin:
     ) -> JSONResponse:
         """Re-send the stored payloads of records whose last write failed; NetSuite is not read."""
         chosen = body or ReplayIn()
-        report = await replay_connection(
-            self.engine, self.keyring, name, self.mapping, options=self.session_options,
-            record=parse_record(chosen.record, "record"),
-            since=parse_moment(chosen.since, "since"),
-        )  # fmt: skip
+        record = parse_record(chosen.record, "record")
+        since = parse_moment(chosen.since, "since")
+        try:
+            report = await replay_connection(
+                self.engine, self.keyring, name, self.mapping,
+                options=self.session_options, record=record, since=since,
+            )  # fmt: skip
+        except ConfigError as exc:  # the stored connection is wrong, not this request
+            return _error(409, f"connection {name!r} cannot be used: {exc.message}")
         logger.info("replay requested", extra={"connection": name, **report.as_json()})
         return JSONResponse(report.as_json())
 
@@ -281,4 +286,4 @@ async def _refused(request: Request, exc: Exception) -> JSONResponse:
         retry = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(max(1, round(retry)))} if retry else None
         return _error(status, exc.message, headers)
-    return _error(status, f"Zoho could not be reached ({type(exc).__name__})")
+    return _error(status, f"NetSuite or Zoho could not be reached ({type(exc).__name__})")
