@@ -322,3 +322,17 @@ async def test_the_api_answers_what_the_cli_prints(
         one = (await client.get(f"{API}/connections/acme/status", headers=AUTH)).json()
     assert [one] == run("status", "acme", "--json").json()
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "path", ["/nothing", "/connections/a%0Ab/audit", "/connections/acme/nothing"]
+)
+async def test_a_path_no_endpoint_serves_is_a_json_404(admin: Admin, path: str) -> None:
+    missing = await admin.get(path)
+    assert missing.status_code == 404
+    assert one_line_error(missing) == "Not Found"
+
+
+async def test_other_paths_keep_their_plain_404(admin: Admin) -> None:
+    missing = await admin.client.get("/nothing")
+    assert (missing.status_code, missing.text) == (404, "Not Found")
