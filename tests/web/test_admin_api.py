@@ -320,7 +320,12 @@ async def test_the_api_answers_what_the_cli_prints(
             assert served.status_code == printed.code + 200
             assert served.json() == printed.json(), command
         one = (await client.get(f"{API}/connections/acme/status", headers=AUTH)).json()
+        typo = await client.get(f"{API}/connections/acme/audit?outcome=writen", headers=AUTH)
     assert [one] == run("status", "acme", "--json").json()
+    refused = run("audit", "list", "acme", "--outcome", "writen")
+    assert (refused.code, typo.status_code) == (1, 422)
+    assert "--outcome 'writen' is not an outcome" in refused.err
+    assert one_line_error(typo) == "outcome 'writen' is not an outcome"
     engine.dispose()
 
 
