@@ -14,7 +14,7 @@ from ml_connector.sync import backfill
 from ml_connector.web import create_app
 from tests.integration.conftest import Store
 from tests.integration.test_pipeline import world
-from tests.web.test_admin_api import API, AUTH, TOKEN, client_of, one_line_error
+from tests.web.admin_client import API, AUTH, TOKEN, client_of, one_line_error
 
 pytestmark = pytest.mark.anyio
 

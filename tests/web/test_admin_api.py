@@ -11,11 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import Engine
-from starlette.applications import Starlette
 
 from ml_connector.connections import add_from_file
 from ml_connector.settings import Settings
-from ml_connector.store.audit import AuditEntry, record_audit, search_audit
 from ml_connector.store.connections import get_connection
 from ml_connector.store.inbox import enqueue
 from ml_connector.store.keyfile import keyring_for
@@ -24,40 +22,17 @@ from ml_connector.store.schema import open_engine, upgrade
 from ml_connector.web import create_app
 from tests.cli.conftest import SANDBOX_LIKE, SECRET_VALUES
 from tests.conftest import Run
+from tests.web.admin_client import (
+    API,
+    AUTH,
+    NOW,
+    TOKEN,
+    client_of,
+    one_line_error,
+    seed_audit,
+)
 
 pytestmark = pytest.mark.anyio
-
-TOKEN = "admin-token-0123456789abcdef"
-AUTH = {"authorization": f"Bearer {TOKEN}"}
-NOW = datetime(2026, 5, 28, 12, 0, tzinfo=UTC)
-API = "/admin/api"
-
-# label: (connection, record, outcome, how long before NOW)
-SEEDED = {
-    "written": ("acme", ("customer", "107"), "written", timedelta(hours=3)),
-    "failed_old": ("acme", ("vendor", "5"), "failed", timedelta(hours=2)),
-    "failed": ("acme", ("vendor", "5"), "failed", timedelta(minutes=30)),
-    "skipped": ("acme", ("contact", "9"), "skipped", timedelta(minutes=10)),
-    "other": ("globex", ("customer", "107"), "written", timedelta(minutes=5)),
-}
-
-
-def seed_audit(engine: Engine, now: datetime) -> dict[str, int]:
-    """The rows of ``SEEDED``, oldest first; their ids by label."""
-    ids: dict[str, int] = {}
-    for label, (name, (kind, number), outcome, age) in sorted(
-        SEEDED.items(), key=lambda item: -item[1][3]
-    ):
-        connection_id = get_connection(engine, name).id
-        entry = AuditEntry(
-            kind, number, outcome, "Accounts", None, "1", {"NetSuite_ID": number},
-            "INVALID_DATA" if outcome == "failed" else None,
-            "bad value\nfor Phone" if outcome == "failed" else None,
-        )  # fmt: skip
-        with engine.begin() as conn:
-            record_audit(conn, connection_id, [entry], run_id=None, now=now - age)
-        ids[label] = search_audit(engine, connection_id, limit=1)[0].id
-    return ids
 
 
 def add_connection_file(engine: Engine, keyring: Keyring, name: str, tmp: Path) -> None:
@@ -80,11 +55,6 @@ class Admin:
         return [by_id[int(str(row["id"]))] for row in rows]
 
 
-def client_of(app: Starlette) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url="http://connector.test")
-
-
 @pytest.fixture
 async def admin(empty_engine: Engine, tmp_path: Path) -> AsyncIterator[Admin]:
     upgrade(empty_engine)
@@ -95,14 +65,6 @@ async def admin(empty_engine: Engine, tmp_path: Path) -> AsyncIterator[Admin]:
     app = create_app(engine=empty_engine, keyring=keyring, clock=NOW.timestamp, admin_token=TOKEN)
     async with client_of(app) as client:
         yield Admin(empty_engine, client, ids)
-
-
-def one_line_error(response: httpx.Response) -> str:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert "\n" not in body["error"]
-    message: str = body["error"]
-    return message
 
 
 async def test_without_an_admin_token_the_api_is_not_served(empty_engine: Engine) -> None:

@@ -25,7 +25,7 @@ from ml_connector.sandbox.zoho import ZohoSimulator
 from ml_connector.store.keyring import Keyring, new_key
 from ml_connector.store.schema import make_engine, upgrade
 from ml_connector.web import create_app
-from tests.web.test_admin_api import API, NOW, TOKEN, seed_audit
+from tests.web.admin_client import API, NOW, TOKEN, seed_audit
 
 
 @pytest.fixture
