@@ -103,12 +103,17 @@ async def replay_connection(
     options: SessionOptions | None = None,
     record: tuple[str, str] | None = None,
     since: datetime | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> ReplayReport:
-    """Open connection ``name``'s Zoho side and replay its failures (all, one record, or since)."""
+    """Open connection ``name``'s Zoho side and replay its failures (all, one record, or since).
+
+    The one way the CLI, the dashboard and the admin API start a replay.
+    """
     async with open_services(engine, keyring, name, mapping=mapping, options=options) as services:
         return await replay(
-            engine, services.connection_id, services.zoho, mapping, record=record, since=since
-        )
+            engine, services.connection_id, services.zoho, mapping,
+            record=record, since=since, clock=clock,
+        )  # fmt: skip
 
 
 Key = tuple[str, str]

@@ -199,7 +199,7 @@ class _Admin:
         try:
             report = await replay_connection(
                 self.engine, self.keyring, name, self.mapping,
-                options=self.session_options, record=record, since=since,
+                options=self.session_options, record=record, since=since, clock=self.clock,
             )  # fmt: skip
         except ConfigError as exc:  # the stored connection is wrong, not this request
             return _error(409, f"connection {name!r} cannot be used: {exc.message}")
@@ -257,9 +257,12 @@ def _route(api: FastAPI, admin: _Admin) -> None:
 async def not_found(request: Request, exc: Exception) -> Response:
     """The service's 404: JSON under the admin API (even for a path no route can match), as
     everything the API answers; Starlette's plain text elsewhere."""
+    detail, headers = "Not Found", None
+    if isinstance(exc, HTTPException):
+        detail, headers = exc.detail, exc.headers
     if request.url.path.startswith(f"{ADMIN_API_PATH}/"):
-        return _error(404, "Not Found")
-    return PlainTextResponse("Not Found", 404)
+        return _error(404, detail, headers)
+    return PlainTextResponse(detail, 404, headers=headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
