@@ -100,3 +100,22 @@ def test_serve_shows_the_dashboard_when_an_admin_token_is_set(
     assert "Admin token" in login.text
     assert overview.status_code == 303, "signed out: sent to sign in"
     assert process.wait(timeout=60) == 0
+
+
+def test_serve_answers_the_admin_api_only_with_its_token(
+    serve: Callable[..., subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "serve-admin-token-0123456789"
+    monkeypatch.setenv("ML_CONNECTOR_ADMIN_TOKEN", token)
+    process = serve("--port", "0")
+    url = _first_line(process).split()[2]
+
+    allowed = httpx.get(f"{url}/admin/api/status", headers={"authorization": f"Bearer {token}"})
+    refused = httpx.get(f"{url}/admin/api/status")
+    document = httpx.get(f"{url}/admin/api/openapi.json")
+    process.send_signal(signal.SIGTERM)
+
+    assert (allowed.status_code, allowed.json()) == (200, [])
+    assert refused.status_code == 401
+    assert "/connections/{name}/replay" in document.json()["paths"]
+    assert process.wait(timeout=60) == 0

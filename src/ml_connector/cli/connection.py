@@ -12,10 +12,10 @@ import typer
 from ml_connector.auth.session import open_side
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
-from ml_connector.connections import add_from_file, show_connection
+from ml_connector.connections import add_from_file, connection_views, show_connection
 from ml_connector.errors import ConnectorError
 from ml_connector.store.channels import active_channel
-from ml_connector.store.connections import get_connection, list_connections, remove_connection
+from ml_connector.store.connections import get_connection, remove_connection
 from ml_connector.zoho import ZohoCRM, disable_channels
 
 __all__ = ["connection_app"]
@@ -46,8 +46,7 @@ def _summary(view: dict[str, Any]) -> list[Any]:
 def list_command(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List every connection."""
     runtime: Runtime = ctx.obj
-    engine = runtime.engine
-    views = [show_connection(engine, row.name).as_json() for row in list_connections(engine)]
+    views = [view.as_json() for view in connection_views(runtime.engine)]
     if as_json:
         print_json(views)
         return

@@ -9,7 +9,6 @@ import typer
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
 from ml_connector.connections.status import connection_status
-from ml_connector.errors import NotFoundError
 
 __all__ = ["status_command"]
 
@@ -22,8 +21,6 @@ def status_command(
     """Health, token and channel expiry, poll lag, backlog and failures in the last hour."""
     runtime: Runtime = ctx.obj
     found = connection_status(runtime.engine, datetime.now(UTC), connection)
-    if connection and not found:
-        raise NotFoundError("connection", connection)
     if as_json:
         print_json([status.as_json() for status in found])
         return

@@ -12,14 +12,13 @@ import typer
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.values import parse_moment, parse_record, parse_types
+from ml_connector.connections.audit import AuditFilter, audit_trail
 from ml_connector.mapping import MappingFile, default_mapping, load_mapping
 from ml_connector.netsuite import RECORD_TYPES
-from ml_connector.store.audit import search_audit
-from ml_connector.store.connections import get_connection
 from ml_connector.sync import poll
 from ml_connector.sync.pipeline import DrainReport
 from ml_connector.sync.reconcile import ReconcileReport, queue_fixes, reconcile
-from ml_connector.sync.replay import ReplayReport, replay
+from ml_connector.sync.replay import replay_connection
 from ml_connector.sync.services import open_services
 
 __all__ = ["audit_app", "reconcile_command", "replay_command", "sync_command"]
@@ -75,23 +74,6 @@ def sync_command(
         typer.echo(f"see them with: ml-connector audit {connection} --failed")
 
 
-async def _replay(
-    runtime: Runtime,
-    name: str,
-    mapping: MappingFile,
-    record: tuple[str, str] | None,
-    since: datetime | None,
-) -> ReplayReport:
-    options = runtime.session_options()
-    async with open_services(
-        runtime.engine, runtime.keyring, name, mapping=mapping, options=options
-    ) as services:
-        return await replay(
-            runtime.engine, services.connection_id, services.zoho, mapping,
-            record=record, since=since,
-        )  # fmt: skip
-
-
 def replay_command(
     ctx: typer.Context,
     connection: str,
@@ -106,16 +88,18 @@ def replay_command(
     runtime: Runtime = ctx.obj
     del failed  # failed attempts are the only ones a replay re-sends; the flag says so
     report = asyncio.run(
-        _replay(
-            runtime,
+        replay_connection(
+            runtime.engine,
+            runtime.keyring,
             connection,
             _mapping(mapping),
-            parse_record(record),
-            parse_moment(since, "--since"),
+            options=runtime.session_options(),
+            record=parse_record(record),
+            since=parse_moment(since, "--since"),
         )
     )
     if as_json:
-        print_json(report.__dict__)
+        print_json(report.as_json())
         return
     typer.echo(
         f"{report.replayed} replayed: {report.written} written, {report.failed} failed; "
@@ -140,14 +124,12 @@ def audit_list(
 ) -> None:
     """The newest audit rows, narrowed by outcome, record and time."""
     runtime: Runtime = ctx.obj
-    chosen = parse_record(record)
-    rows = search_audit(
-        runtime.engine, get_connection(runtime.engine, connection).id, outcome=outcome,
-        source_type=chosen[0] if chosen else None, source_id=chosen[1] if chosen else None,
-        since=parse_moment(since, "--since"), until=parse_moment(until, "--until"), limit=limit,
-    )  # fmt: skip
+    chosen = AuditFilter.parse(
+        outcome=outcome, record=record, since=since, until=until, limit=limit
+    )
+    rows = audit_trail(runtime.engine, connection, chosen)
     if as_json:
-        print_json([row.__dict__ for row in rows])
+        print_json([row.as_json() for row in rows])
         return
     table = [
         [row.created_at, f"{row.source_type} {row.source_id}", row.outcome,
@@ -163,14 +145,9 @@ def audit_show(
 ) -> None:
     """Every attempt at one record (TYPE:ID), newest first, with the payload sent."""
     runtime: Runtime = ctx.obj
-    chosen = parse_record(record)
-    assert chosen is not None
-    rows = search_audit(
-        runtime.engine, get_connection(runtime.engine, connection).id,
-        source_type=chosen[0], source_id=chosen[1], limit=1000,
-    )  # fmt: skip
+    rows = audit_trail(runtime.engine, connection, AuditFilter.parse(record=record, limit=1000))
     if as_json:
-        print_json([row.__dict__ for row in rows])
+        print_json([row.as_json() for row in rows])
         return
     for row in rows:
         typer.echo(f"{row.created_at} {row.outcome} {row.zoho_module or ''} {row.zoho_id or ''}")

@@ -11,12 +11,25 @@ from sqlalchemy import Engine
 
 from ml_connector.connections.config import ConnectionFile, load_connection_file
 from ml_connector.errors import ConfigError
-from ml_connector.store.connections import ConnectionRow, add_connection, get_connection
+from ml_connector.store.connections import (
+    ConnectionRow,
+    add_connection,
+    get_connection,
+    list_connections,
+)
 from ml_connector.store.keyring import Keyring
 
-__all__ = ["ConnectionView", "add_from_file", "show_connection", "validate_name"]
+__all__ = [
+    "NAME_PATTERN",
+    "ConnectionView",
+    "add_from_file",
+    "connection_views",
+    "show_connection",
+    "validate_name",
+]
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+_NAME = re.compile(NAME_PATTERN)
 SYSTEMS = ("netsuite", "zoho")
 
 
@@ -71,7 +84,15 @@ class ConnectionView:
 
 def show_connection(engine: Engine, name: str) -> ConnectionView:
     """The connection's public settings and the names (only) of its stored secrets."""
-    row = get_connection(engine, name)
+    return _view(get_connection(engine, name))
+
+
+def connection_views(engine: Engine) -> list[ConnectionView]:
+    """Every connection as ``show_connection`` gives it, by name."""
+    return [_view(row) for row in list_connections(engine)]
+
+
+def _view(row: ConnectionRow) -> ConnectionView:
     return ConnectionView(
         name=row.name,
         status=row.status,

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
+from ml_connector.errors import NotFoundError
 from ml_connector.store.connections import ConnectionRow, list_connections
 from ml_connector.store.tables import audit, channels, cursors, inbox, tokens
 
@@ -87,6 +88,8 @@ def _status(engine: Engine, row: ConnectionRow, now: datetime) -> ConnectionStat
 def connection_status(
     engine: Engine, now: datetime, name: str | None = None
 ) -> list[ConnectionStatus]:
-    """Every connection's status (or just ``name``'s)."""
+    """Every connection's status (or just ``name``'s, which must exist)."""
     rows = [r for r in list_connections(engine) if name is None or r.name == name]
+    if name is not None and not rows:
+        raise NotFoundError("connection", name)
     return [_status(engine, row, now) for row in rows]

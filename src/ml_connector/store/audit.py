@@ -7,7 +7,7 @@ a failed row holds the transformed payload, so a replay needs nothing from NetSu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +17,20 @@ from ml_connector.store.tables import audit
 
 __all__ = [
     "FAILED",
+    "OUTCOMES",
     "SKIPPED",
     "UNCHANGED",
     "WRITTEN",
     "AuditEntry",
     "AuditRow",
+    "audit_row",
     "latest_failures",
     "record_audit",
     "search_audit",
 ]
 
 WRITTEN, UNCHANGED, FAILED, SKIPPED = "written", "unchanged", "failed", "skipped"
+OUTCOMES = (WRITTEN, UNCHANGED, FAILED, SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class AuditRow(AuditEntry):
     run_id: int | None = None
     created_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-ready values (the time in ISO 8601), as the CLI prints and the admin API serves."""
+        created = self.created_at.isoformat() if self.created_at else None
+        return {**asdict(self), "created_at": created}
 
 
 def record_audit(
@@ -106,6 +114,14 @@ def search_audit(
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(audit.c.id.desc()).limit(limit)).all()
     return [_entry(row) for row in rows]
+
+
+def audit_row(engine: Engine, connection_id: int, row_id: int) -> AuditRow | None:
+    """One audit row of a connection, by id."""
+    query = select(audit).where((audit.c.connection_id == connection_id) & (audit.c.id == row_id))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else _entry(row)
 
 
 def latest_failures(

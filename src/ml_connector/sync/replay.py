@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
+from ml_connector.auth.session import SessionOptions
 from ml_connector.mapping import MappedRecord, MappingFile, awaited
 from ml_connector.store.audit import (
     FAILED,
@@ -29,11 +31,13 @@ from ml_connector.store.audit import (
     latest_failures,
     record_audit,
 )
+from ml_connector.store.keyring import Keyring
 from ml_connector.store.links import Link, find_links, save_links
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.sync.pipeline import ZohoWriter
+from ml_connector.sync.services import open_services
 
-__all__ = ["ReplayReport", "replay"]
+__all__ = ["ReplayReport", "replay", "replay_connection"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,10 @@ class ReplayReport:
     written: int
     failed: int
     not_replayable: int
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-ready values, as ``replay --json`` prints and the admin API serves."""
+        return asdict(self)
 
 
 def _record(row: AuditRow, mapping: MappingFile) -> MappedRecord | None:
@@ -84,6 +92,28 @@ async def replay(
     )
     await asyncio.to_thread(finish_run, engine, run_id, now=now, counts=report.__dict__)
     return report
+
+
+async def replay_connection(
+    engine: Engine,
+    keyring: Keyring,
+    name: str,
+    mapping: MappingFile,
+    *,
+    options: SessionOptions | None = None,
+    record: tuple[str, str] | None = None,
+    since: datetime | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ReplayReport:
+    """Open connection ``name``'s Zoho side and replay its failures (all, one record, or since).
+
+    The one way the CLI, the dashboard and the admin API start a replay.
+    """
+    async with open_services(engine, keyring, name, mapping=mapping, options=options) as services:
+        return await replay(
+            engine, services.connection_id, services.zoho, mapping,
+            record=record, since=since, clock=clock,
+        )  # fmt: skip
 
 
 Key = tuple[str, str]

@@ -17,11 +17,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from ml_connector.auth.session import SessionOptions
 from ml_connector.mapping import MappingFile, default_mapping
 from ml_connector.store.keyring import Keyring
+from ml_connector.web.admin import ADMIN_API_PATH, admin_api, not_found
 from ml_connector.web.dashboard import dashboard
 from ml_connector.web.health import healthz
 from ml_connector.web.metrics import InboxDepth, MetricsEndpoint
@@ -58,8 +59,8 @@ def create_app(
     makes ``/readyz`` say so; ``registry`` enables ``/metrics`` and gets the inbox depth gauge.
     ``mapping`` says which NetSuite type each Zoho module's callbacks belong to (default: the
     default mapping). ``admin_token`` turns on the admin API and the dashboard, which ask for it;
-    without it they are not served at all. ``session_options`` are how the dashboard's replay
-    talks to Zoho (secrets it opens are remembered for redaction).
+    without it they are not served at all. ``session_options`` is how a replay asked for through
+    the dashboard or the admin API talks to Zoho (secrets it opens are remembered for redaction).
     """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
     readiness = Readiness(engine, queue_check)
@@ -85,7 +86,12 @@ def create_app(
                 session_options=session_options,
             )
         )
-    return Starlette(routes=routes)
+        admin = admin_api(
+            engine=engine, keyring=keyring, mapping=mapping, token=admin_token, clock=clock,
+            session_options=session_options,
+        )  # fmt: skip
+        routes.append(Mount(ADMIN_API_PATH, app=admin))
+    return Starlette(routes=routes, exception_handlers={404: not_found})
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -30,8 +30,7 @@ from ml_connector.store.audit import AuditRow, latest_failures, search_audit
 from ml_connector.store.connections import ConnectionRow, get_connection
 from ml_connector.store.keyring import Keyring
 from ml_connector.store.runs import recent_runs
-from ml_connector.sync.replay import ReplayReport, replay
-from ml_connector.sync.services import open_services
+from ml_connector.sync.replay import ReplayReport, replay_connection
 from ml_connector.web.dashboard.audit_query import FAILING, OUTCOMES, AuditQuery
 from ml_connector.web.dashboard.guard import base_path
 from ml_connector.web.dashboard.rendering import Renderer, flash
@@ -141,13 +140,10 @@ class Pages:
     async def _replay(self, request: Request, name: str, record: tuple[str, str] | None) -> None:
         """Replay, and tell the operator how it went on the next page."""
         try:
-            async with open_services(
-                self.engine, self.keyring, name, mapping=self.mapping, options=self.session_options
-            ) as services:
-                report = await replay(
-                    self.engine, services.connection_id, services.zoho, self.mapping,
-                    record=record, clock=self.clock,
-                )  # fmt: skip
+            report = await replay_connection(
+                self.engine, self.keyring, name, self.mapping,
+                options=self.session_options, record=record, clock=self.clock,
+            )  # fmt: skip
         except (ConnectorError, httpx.HTTPError) as exc:
             logger.warning(
                 "dashboard replay failed", extra={"connection": name, "error": type(exc).__name__}
