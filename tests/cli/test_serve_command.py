@@ -85,6 +85,25 @@ def test_a_worker_role_serves_no_http_and_stops_cleanly(
     assert (cli_home / "queue.db").exists(), "the embedded queue lives in the data directory"
 
 
+def test_a_worker_given_a_port_serves_its_own_health_and_metrics_only(
+    serve: Callable[..., subprocess.Popen[str]],
+) -> None:
+    process = serve("--role", "worker", "--port", "0")
+    line = _first_line(process)
+    url = line.split()[2]
+
+    ready = httpx.get(f"{url}/readyz", timeout=10)
+    metrics = httpx.get(f"{url}/metrics", timeout=10)
+    hook = httpx.post(f"{url}/hooks/netsuite/acme", content=b"{}", timeout=10)
+    process.send_signal(signal.SIGTERM)
+
+    assert line.endswith(" as worker")
+    assert ready.json()["checks"] == {"store": "ok", "queue": "ok"}
+    assert "ml_connector_inbox_depth" in metrics.text
+    assert hook.status_code == 404, "webhooks are the web role's"
+    assert process.wait(timeout=60) == 0
+
+
 def test_serve_shows_the_dashboard_when_an_admin_token_is_set(
     serve: Callable[..., subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

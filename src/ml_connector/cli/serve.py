@@ -36,9 +36,11 @@ from ml_connector.jobs import (
     open_queue,
 )
 from ml_connector.mapping import MappingFile, default_mapping, load_mapping
-from ml_connector.web import create_app
+from ml_connector.web import create_app, create_operations_app
 
 __all__ = ["Role", "serve_command"]
+
+DEFAULT_PORT = 8000
 
 
 class Role(StrEnum):
@@ -54,7 +56,11 @@ def serve_command(
     ctx: typer.Context,
     *,
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
-    port: int = typer.Option(8000, help="port to listen on (0: any free port)"),
+    port: int | None = typer.Option(
+        None,
+        help="port to listen on (0: any free port); web roles default to 8000, a worker or "
+        "scheduler serves health and metrics only when given one",
+    ),
     role: Role = typer.Option(Role.ALL, help="run only one part of the service"),
     workers: int = typer.Option(2, min=1, help="worker threads taking tasks"),
     poll_seconds: float = typer.Option(
@@ -134,7 +140,7 @@ class _Service:
             session_options=self.runtime.session_options(),
         )
 
-    async def run(self, host: str, port: int) -> None:
+    async def run(self, host: str, port: int | None) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -142,7 +148,10 @@ class _Service:
         self.runner.start()
         try:
             if self.role in (Role.ALL, Role.WEB):
-                await self._serve_web(host, port, stop)
+                chosen = DEFAULT_PORT if port is None else port
+                await self._serve_web(self.app(), host, chosen, stop)
+            elif port is not None:
+                await self._serve_web(self.operations_app(), host, port, stop)
             else:
                 typer.echo(f"running as {self.role.value}; stop with SIGTERM or Ctrl-C")
                 await stop.wait()
@@ -150,10 +159,17 @@ class _Service:
             await asyncio.to_thread(self.runner.stop)
         typer.echo("stopped")
 
-    async def _serve_web(self, host: str, port: int, stop: asyncio.Event) -> None:
+    def operations_app(self) -> Starlette:
+        return create_operations_app(
+            engine=self.runtime.engine,
+            queue_check=lambda: check_queue(self.queue),
+            registry=self.registry,
+        )
+
+    async def _serve_web(self, app: Starlette, host: str, port: int, stop: asyncio.Event) -> None:
         sock = _bind(host, port)
         config = uvicorn.Config(
-            self.app(), lifespan="off", log_level="warning", access_log=False,
+            app, lifespan="off", log_level="warning", access_log=False,
             timeout_graceful_shutdown=10,
         )  # fmt: skip
         server = _Server(config)

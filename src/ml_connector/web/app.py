@@ -31,7 +31,7 @@ from ml_connector.web.options import WebOptions
 from ml_connector.web.readiness import Readiness
 from ml_connector.web.zoho_hook import ZohoHook
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_operations_app"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,18 +63,13 @@ def create_app(
     the dashboard or the admin API talks to Zoho (secrets it opens are remembered for redaction).
     """
     hook = NetSuiteHook(engine, keyring, clock, options or WebOptions())
-    readiness = Readiness(engine, queue_check)
     mapping = mapping or default_mapping()
     zoho_hook = ZohoHook(engine, keyring, clock, mapping, on_event)
-    routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/readyz", readiness.readyz, methods=["GET"]),
+    routes = [
+        *_operations(engine, queue_check, registry),
         Route(NETSUITE_HOOK_PATH, _notifying(hook.receive, on_event), methods=["POST"]),
         Route(ZOHO_HOOK_PATH, zoho_hook.receive, methods=["POST"]),
     ]
-    if registry is not None:
-        registry.register(InboxDepth(engine))
-        routes.append(Route("/metrics", MetricsEndpoint(registry).metrics, methods=["GET"]))
     if admin_token is not None:
         routes.append(
             dashboard(
@@ -92,6 +87,34 @@ def create_app(
         )  # fmt: skip
         routes.append(Mount(ADMIN_API_PATH, app=admin))
     return Starlette(routes=routes, exception_handlers={404: not_found})
+
+
+def create_operations_app(
+    *,
+    engine: Engine,
+    queue_check: Callable[[], None] | None = None,
+    registry: CollectorRegistry | None = None,
+) -> Starlette:
+    """Health, readiness and metrics only: what a worker or scheduler process serves.
+
+    Prometheus scrapes every process of a scaled-out deployment; a worker's counters (records
+    written, 429s, token refreshes) live in that worker, so it answers for them itself.
+    """
+    return Starlette(routes=_operations(engine, queue_check, registry))
+
+
+def _operations(
+    engine: Engine, queue_check: Callable[[], None] | None, registry: CollectorRegistry | None
+) -> list[BaseRoute]:
+    readiness = Readiness(engine, queue_check)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readiness.readyz, methods=["GET"]),
+    ]
+    if registry is not None:
+        registry.register(InboxDepth(engine))
+        routes.append(Route("/metrics", MetricsEndpoint(registry).metrics, methods=["GET"]))
+    return routes
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
