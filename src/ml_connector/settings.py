@@ -44,6 +44,12 @@ class Settings(BaseModel):
     lease_seconds: float = Field(
         default=300.0, gt=0, description="how long a worker holds a batch before others may take it"
     )
+    retention_days: float = Field(
+        default=90.0,
+        gt=0,
+        description="days of audit trail, runs and finished inbox rows kept (each record's "
+        "latest attempt is kept however old)",
+    )
     admin_token: SecretStr | None = Field(
         default=None,
         min_length=16,
@@ -85,6 +91,7 @@ _ENV_KEYS = {
     "KEY_FILE": "key_file",
     "LEASE_SECONDS": "lease_seconds",
     "ADMIN_TOKEN": "admin_token",
+    "RETENTION_DAYS": "retention_days",
     "LOG_LEVEL": "log_level",
     "LOG_FORMAT": "log_format",
 }

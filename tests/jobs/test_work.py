@@ -24,7 +24,7 @@ from ml_connector.jobs.work import (
 )
 from ml_connector.store.connections import get_connection, set_status
 from ml_connector.store.inbox import enqueue
-from ml_connector.store.leases import claim
+from ml_connector.store.leases import claim, finish
 from ml_connector.store.tables import inbox, tokens
 from tests.jobs.world import JobWorld
 
@@ -114,6 +114,24 @@ def test_the_sweeper_returns_only_expired_leases(world: JobWorld) -> None:
 
     assert (returned, twice) == (1, 0)
     assert world.inbox_statuses() == {"pending": 1}
+
+
+def test_the_periodic_prune_removes_history_past_the_retention_window(world: JobWorld) -> None:
+    _queue_events(world, "acme", "customer", [world.first_id("customer")])
+    connection_id = get_connection(world.engine, "acme").id
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    [row] = claim(world.engine, connection_id, limit=10, lease=timedelta(minutes=5), now=long_ago)
+    with world.engine.begin() as conn:
+        finish(conn, [row.id], now=long_ago)
+    keep_a_year = dataclasses.replace(world.context, retention=timedelta(days=365))
+    keep_a_week = dataclasses.replace(world.context, retention=timedelta(days=7))
+
+    Tasks(MemoryHuey("prune-test", immediate=True), keep_a_year).prune()
+    kept = world.inbox_statuses()
+    Tasks(MemoryHuey("prune-test", immediate=True), keep_a_week).prune()
+
+    assert kept == {"done": 1}
+    assert world.inbox_statuses() == {}
 
 
 def test_tokens_are_refreshed_only_when_near_expiry(world: JobWorld) -> None:

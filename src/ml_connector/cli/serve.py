@@ -113,6 +113,7 @@ class _Service:
             self.meters,
             session_options=runtime.session_options(),
             lease=timedelta(seconds=runtime.settings.lease_seconds),
+            retention=timedelta(days=runtime.settings.retention_days),
         )
         self.tasks = Tasks(self.queue, context, public_url=public_url)
         self.runner = JobRunner(

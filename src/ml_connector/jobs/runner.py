@@ -30,6 +30,7 @@ class Intervals:
     sweep: float = 60.0
     refresh: float = 60.0
     channels: float = 600.0
+    prune: float = 3600.0
 
 
 class _OwnedConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hints
@@ -99,4 +100,5 @@ def _entries(tasks: Tasks, intervals: Intervals) -> list[Every]:
         Every(intervals.poll, tasks.poll_all, "poll_all"),
         Every(intervals.drain, tasks.drain_all, "drain_all"),
         Every(intervals.channels, tasks.channels_all, "zoho_channels_all"),
+        Every(intervals.prune, tasks.prune, "prune_history"),
     ]

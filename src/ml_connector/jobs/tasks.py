@@ -22,6 +22,7 @@ from ml_connector.jobs.work import (
     active_connections,
     drain_connection,
     poll_connection,
+    prune_history,
     refresh_tokens,
     sweep_leases,
 )
@@ -54,6 +55,7 @@ class Tasks:
         self.poll: Task = queue.task(name="poll")(self._poll)
         self.refresh: Task = queue.task(name="refresh_tokens")(self._refresh)
         self.sweep: Task = queue.task(name="sweep_leases")(self._sweep)
+        self.prune: Task = queue.task(name="prune_history")(self._prune)
         self.drain_all: Task = queue.task(name="drain_all")(self._fan_out(self.drain))
         self.poll_all: Task = queue.task(name="poll_all")(self._fan_out(self.poll))
         self.refresh_all: Task = queue.task(name="refresh_all")(self._fan_out(self.refresh))
@@ -110,6 +112,9 @@ class Tasks:
 
     def _sweep(self) -> None:
         sweep_leases(self.context)
+
+    def _prune(self) -> None:
+        prune_history(self.context)
 
     def _isolated(self, job: str, name: str, work: Coroutine[Any, Any, T]) -> T | None:
         """Run one connection's job; a failure is logged and stays with that connection."""

@@ -29,6 +29,8 @@ from ml_connector.store.connections import get_connection, list_connections
 from ml_connector.store.keyring import Keyring
 from ml_connector.store.leases import sweep
 from ml_connector.store.locks import release, renew, try_acquire
+from ml_connector.store.retention import Pruned
+from ml_connector.store.retention import prune_history as prune
 from ml_connector.store.tables import connections, inbox
 from ml_connector.store.tokens import read_token
 from ml_connector.sync import DEFAULT_OVERLAP, poll
@@ -43,6 +45,7 @@ __all__ = [
     "drain_connection",
     "has_pending",
     "poll_connection",
+    "prune_history",
     "refresh_tokens",
     "sweep_leases",
 ]
@@ -75,6 +78,8 @@ class JobContext:
     batches_in_flight: int = 3
     # how long one drain keeps a worker before the connection goes to the back of the queue
     turn_seconds: float = 30.0
+    # how long the audit trail, runs and finished inbox rows are kept
+    retention: timedelta = timedelta(days=90)
 
     def now(self) -> datetime:
         """The context's clock as an aware UTC time."""
@@ -249,3 +254,11 @@ def sweep_leases(context: JobContext) -> int:
     if returned:
         logger.warning("expired leases returned", extra={"rows": returned})
     return returned
+
+
+def prune_history(context: JobContext) -> Pruned:
+    """Remove history older than the retention window (see :mod:`ml_connector.store.retention`)."""
+    pruned = prune(context.engine, now=context.now(), keep=context.retention)
+    if pruned.audit or pruned.runs or pruned.inbox:
+        logger.info("old history pruned", extra=pruned.__dict__)
+    return pruned
