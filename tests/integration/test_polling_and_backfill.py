@@ -99,6 +99,22 @@ async def test_backfill_queues_every_record_once_with_its_row(store: Store) -> N
     assert payload["lastmodified"].endswith("+00:00")
 
 
+async def test_customers_without_a_parent_are_queued_before_their_children(store: Store) -> None:
+    async with harness(store, 2500) as h:
+        await backfill(h.store.engine, h.reader, h.connection_id, "customer")
+        parents = {
+            str(row["id"]): row["parent"]
+            for row in h.sim.account.db.select("SELECT id, parent FROM customer")
+        }
+    with store.engine.connect() as conn:
+        order = list(conn.execute(select(inbox.c.record_id).order_by(inbox.c.id)).scalars())
+    first_child = next(i for i, record in enumerate(order) if parents[record] is not None)
+    assert any(parent is not None for parent in parents.values())
+    assert all(parents[record] is not None for record in order[first_child:]), (
+        "every record without a parent was queued before the first child"
+    )
+
+
 class _InterruptedError(Exception):
     pass
 

@@ -105,9 +105,22 @@ class RecordQuery:
         marks = ", ".join("?" for _ in ids)
         return f"{self.select} WHERE e.id IN ({marks}) ORDER BY e.id", [str(i) for i in ids]
 
-    def after_id(self, last: str | None, upto: str | None = None) -> tuple[str, list[str]]:
-        """Keyset page: rows after id ``last`` (or from the start) up to ``upto``, by id."""
+    @property
+    def hierarchical(self) -> bool:
+        """Whether records of this type may have a parent of the same type (customers)."""
+        return self.record_type == "customer"
+
+    def after_id(
+        self, last: str | None, upto: str | None = None, *, roots: bool | None = None
+    ) -> tuple[str, list[str]]:
+        """Keyset page: rows after id ``last`` (or from the start) up to ``upto``, by id.
+
+        ``roots`` True keeps only records without a parent, False only those with one (for a
+        hierarchical type; ignored otherwise).
+        """
         conditions, params = [], []
+        if roots is not None and self.hierarchical:
+            conditions.append(f"e.parent IS {'' if roots else 'NOT '}NULL")
         if last is not None:
             conditions.append("e.id > ?")
             params.append(last)

@@ -68,12 +68,26 @@ class RecordReader:
         pages = await asyncio.gather(*(self._suiteql.page(*query.by_ids(c)) for c in chunks))
         return [row for page in pages for row in self._parse(page.items)]
 
+    def hierarchical(self, record_type: str) -> bool:
+        """Whether records of this type may have a parent of the same type."""
+        return self.query(record_type).hierarchical
+
     async def pages(
-        self, record_type: str, *, after: str | None = None, upto: str | None = None
+        self,
+        record_type: str,
+        *,
+        after: str | None = None,
+        upto: str | None = None,
+        roots: bool | None = None,
     ) -> AsyncIterator[list[Row]]:
-        """Every row (with an id in ``(after, upto]``), a page at a time, by id."""
+        """Every row (with an id in ``(after, upto]``), a page at a time, by id.
+
+        ``roots`` True reads only records without a parent, False only those with one.
+        """
         query = self.query(record_type)
-        pages = self._suiteql.keyset(lambda last: query.after_id(last, upto), start=after)
+        pages = self._suiteql.keyset(
+            lambda last: query.after_id(last, upto, roots=roots), start=after
+        )
         async for items in pages:
             yield self._parse(items)
 

@@ -9,7 +9,8 @@ same ranges; the last range is open-ended and takes records created since.
 Each range's pages are committed together with that range's cursor, so Ctrl-C or a crash loses
 at most the pages in flight, and a new run carries on after each range's last committed page.
 Memory stays flat: one page per range at a time, whatever the table size. With ``since``, only
-records changed since then are read, by (modified time, id), in one sequence.
+records changed since then are read, by (modified time, id), in one sequence. A hierarchical
+type (customers) is read in two passes, records without a parent first.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def _plan_stream(record_type: str) -> str:
     return f"backfill:{record_type}"
 
 
-def _range_stream(record_type: str, span: Range) -> str:
-    return f"backfill:{record_type}:{span[0]}-{'end' if span[1] is None else span[1]}"
+def _range_stream(record_type: str, span: Range, roots: bool | None = None) -> str:
+    level = {None: "", True: "roots:", False: "children:"}[roots]
+    return f"backfill:{record_type}:{level}{span[0]}-{'end' if span[1] is None else span[1]}"
 
 
 async def _plan(
@@ -134,7 +136,11 @@ async def backfill(
         await run.drain(pages, stream, since=True)
     else:
         ranges = await _plan(engine, reader, connection_id, record_type, parts)
-        await _all_or_stop(*(_read_range(run, reader, span) for span in ranges))
+        # Parents first: the records with no parent, then the rest, so a batch rarely holds a
+        # child of a record not yet in Zoho and most batches are written in one wave.
+        levels = (True, False) if reader.hierarchical(record_type) else (None,)
+        for roots in levels:
+            await _all_or_stop(*(_read_range(run, reader, span, roots) for span in ranges))
     return BackfillResult(record_type, run.read, run.queued, run.resumed, datetime.now(UTC))
 
 
@@ -148,9 +154,10 @@ async def _all_or_stop(*ranges: Coroutine[Any, Any, None]) -> None:
         raise failed.exceptions[0] from None
 
 
-async def _read_range(run: _Run, reader: RecordReader, span: Range) -> None:
-    stream = _range_stream(run.record_type, span)
+async def _read_range(run: _Run, reader: RecordReader, span: Range, roots: bool | None) -> None:
+    stream = _range_stream(run.record_type, span, roots)
     cursor = await run.position(stream)
     after = cursor.backfill_position or str(span[0] - 1)
     upto = None if span[1] is None else str(span[1])
-    await run.drain(reader.pages(run.record_type, after=after, upto=upto), stream, since=False)
+    pages = reader.pages(run.record_type, after=after, upto=upto, roots=roots)
+    await run.drain(pages, stream, since=False)
