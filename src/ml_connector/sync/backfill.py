@@ -16,6 +16,7 @@ type (customers) is read in two passes, records without a parent first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
@@ -92,23 +93,37 @@ class _Run:
     resumed: bool = False
 
     async def drain(self, pages: AsyncIterator[list[Row]], stream: str, since: bool) -> None:
-        async for rows in pages:
-            tail = rows[-1]
-            done = Cursor(tail["lastmodified"] if since else None, None, str(tail["id"]))
-            commit = asyncio.ensure_future(asyncio.to_thread(
-                commit_page, self.engine, self.connection_id, source="backfill",
-                record_type=self.record_type, rows=rows, stream=stream, cursor=done,
-            ))  # fmt: skip
-            try:
-                added = await asyncio.shield(commit)
-            except asyncio.CancelledError:
-                await commit  # a page being committed lands before the range stops
-                raise
-            # add after the await: ``x += await …`` would read x before other ranges add to it
-            self.read += len(rows)
-            self.queued += added
-            if self.progress is not None:
-                self.progress(len(rows))
+        """Commit each page with its cursor while the next page is being read."""
+        upcoming = asyncio.ensure_future(_next_page(pages))
+        try:
+            while (rows := await upcoming) is not None:
+                upcoming = asyncio.ensure_future(_next_page(pages))
+                await self._commit(rows, stream, since)
+        finally:
+            if not upcoming.done():
+                upcoming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await upcoming  # a read cut short by another failure is not this one's news
+
+    async def _commit(self, rows: list[Row], stream: str, since: bool) -> None:
+        if not rows:
+            return
+        tail = rows[-1]
+        done = Cursor(tail["lastmodified"] if since else None, None, str(tail["id"]))
+        commit = asyncio.ensure_future(asyncio.to_thread(
+            commit_page, self.engine, self.connection_id, source="backfill",
+            record_type=self.record_type, rows=rows, stream=stream, cursor=done,
+        ))  # fmt: skip
+        try:
+            added = await asyncio.shield(commit)
+        except asyncio.CancelledError:
+            await commit  # a page being committed lands before the range stops
+            raise
+        # add after the await: ``x += await …`` would read x before other ranges add to it
+        self.read += len(rows)
+        self.queued += added
+        if self.progress is not None:
+            self.progress(len(rows))
 
     async def position(self, stream: str) -> Cursor:
         cursor = await asyncio.to_thread(read_cursor, self.engine, self.connection_id, stream)
@@ -142,6 +157,10 @@ async def backfill(
         for roots in levels:
             await _all_or_stop(*(_read_range(run, reader, span, roots) for span in ranges))
     return BackfillResult(record_type, run.read, run.queued, run.resumed, datetime.now(UTC))
+
+
+async def _next_page(pages: AsyncIterator[list[Row]]) -> list[Row] | None:
+    return await anext(pages, None)
 
 
 async def _all_or_stop(*ranges: Coroutine[Any, Any, None]) -> None:
