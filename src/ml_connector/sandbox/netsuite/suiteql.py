@@ -17,6 +17,7 @@ Translation keeps NetSuite's semantics where a client could notice them:
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -201,8 +202,12 @@ def _alias_expressions(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+@functools.lru_cache(maxsize=256)
 def translate(query: str) -> str:
-    """SQLite SQL for a SuiteQL query, or :class:`SuiteQLError` for what NetSuite refuses."""
+    """SQLite SQL for a SuiteQL query, or :class:`SuiteQLError` for what NetSuite refuses.
+
+    Cached by text: a keyset read sends the same query with new parameters page after page.
+    """
     try:
         statements = sqlglot.parse(query, read="oracle")
     except SqlglotError as exc:
@@ -243,6 +248,7 @@ def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _countable(sql: str) -> str:
     """The same rows with nothing selected, when that cannot change how many there are.
 
