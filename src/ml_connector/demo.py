@@ -40,7 +40,7 @@ from ml_connector.zoho import prepare_org
 __all__ = ["DemoSummary", "Simulators", "run_demo"]
 
 NAME = "demo"
-BATCHES_IN_FLIGHT = 3  # as the service drains: their writes share full Zoho calls
+BATCHES_IN_FLIGHT = 6  # as the service drains: their writes share full Zoho calls
 
 
 @dataclass

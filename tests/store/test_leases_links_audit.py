@@ -19,7 +19,7 @@ from ml_connector.store.audit import (
 from ml_connector.store.connections import add_connection
 from ml_connector.store.inbox import NewEvent, enqueue_many, pending
 from ml_connector.store.keyring import Keyring, new_key
-from ml_connector.store.leases import claim, finish, release, sweep
+from ml_connector.store.leases import claim, claimable, finish, release, sweep
 from ml_connector.store.links import Link, find_links, link_for_zoho, save_links
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.store.schema import upgrade
@@ -55,6 +55,24 @@ def test_claims_are_disjoint_and_finished_rows_stay_done(
     reclaimed = claim(empty_engine, connection_id, limit=10, lease=LEASE, now=later)
     assert [r.record_id for r in reclaimed] == ["4", "5", "6", "7", "8", "9"]
     assert [r.attempts for r in reclaimed[:4]] == [2, 2, 2, 2], "a dead worker's rows come back"
+
+
+def test_a_dead_worker_s_rows_come_first_and_the_limit_counts_both_kinds(
+    empty_engine: Engine, connection_id: int
+) -> None:
+    _fill(empty_engine, connection_id, 6)
+    died = claim(empty_engine, connection_id, limit=2, lease=LEASE, now=NOW)
+    later = NOW + LEASE + timedelta(seconds=1)
+    assert claimable(empty_engine, connection_id)
+    assert claimable(empty_engine, connection_id, later)
+
+    taken = claim(empty_engine, connection_id, limit=3, lease=LEASE, now=later)
+    rest = claim(empty_engine, connection_id, limit=10, lease=LEASE, now=later)
+
+    assert [r.record_id for r in died] == ["0", "1"]
+    assert [r.record_id for r in taken] == ["0", "1", "2"]
+    assert [r.record_id for r in rest] == ["3", "4", "5"]
+    assert not claimable(empty_engine, connection_id, later)
 
 
 def test_concurrent_workers_never_claim_the_same_row(

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.jobs.meters import Meters, ObservedTransport
@@ -27,11 +27,11 @@ from ml_connector.mapping import MappingFile
 from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.store.connections import get_connection, list_connections
 from ml_connector.store.keyring import Keyring
-from ml_connector.store.leases import sweep
+from ml_connector.store.leases import claimable, sweep
 from ml_connector.store.locks import release, renew, try_acquire
 from ml_connector.store.retention import Pruned
 from ml_connector.store.retention import prune_history as prune
-from ml_connector.store.tables import connections, inbox
+from ml_connector.store.tables import connections
 from ml_connector.store.tokens import read_token
 from ml_connector.sync import DEFAULT_OVERLAP, poll
 from ml_connector.sync.pipeline import DrainReport
@@ -75,7 +75,7 @@ class JobContext:
     # inbox rows per batch, and batches of one connection in flight at once (their writes
     # share full Zoho calls)
     batch: int = 500
-    batches_in_flight: int = 3
+    batches_in_flight: int = 6
     # how long one drain keeps a worker before the connection goes to the back of the queue
     turn_seconds: float = 30.0
     # how long the audit trail, runs and finished inbox rows are kept
@@ -97,17 +97,11 @@ def has_pending(engine: Engine, name: str, now: datetime | None = None) -> bool:
     With ``now``, rows whose lease expired by then count too, as they do for the claim: a
     worker killed mid-batch leaves its rows leased, and they must not wait for the sweeper.
     """
-    waiting = inbox.c.status == "pending"
-    if now is not None:
-        waiting = or_(waiting, (inbox.c.status == "leased") & (inbox.c.lease_until < now))
-    query = (
-        select(inbox.c.id)
-        .join(connections, connections.c.id == inbox.c.connection_id)
-        .where(connections.c.name == name, waiting)
-        .limit(1)
-    )
     with engine.connect() as conn:
-        return conn.execute(query).first() is not None
+        connection_id = conn.execute(
+            select(connections.c.id).where(connections.c.name == name)
+        ).scalar_one_or_none()
+    return connection_id is not None and claimable(engine, connection_id, now)
 
 
 @contextlib.asynccontextmanager

@@ -12,40 +12,66 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, or_, select, update
+from sqlalchemy import Connection, Engine, Select, select, update
 
 from ml_connector.store.inbox import InboxRow, inbox_row
 from ml_connector.store.tables import inbox
 
-__all__ = ["DONE", "FAILED", "LEASED", "claim", "finish", "release", "sweep"]
+__all__ = ["DONE", "FAILED", "LEASED", "claim", "claimable", "finish", "release", "sweep"]
 
 LEASED, DONE, FAILED = "leased", "done", "failed"
 PENDING = "pending"
 
 
-def _claimable(connection_id: int, now: datetime) -> ColumnElement[bool]:
-    expired = (inbox.c.status == LEASED) & (inbox.c.lease_until < now)
-    return (inbox.c.connection_id == connection_id) & or_(inbox.c.status == PENDING, expired)
+def _expired(connection_id: int, now: datetime) -> Select[tuple[int]]:
+    """Rows whose worker's lease ran out (it died): through the (status, lease_until) index."""
+    return select(inbox.c.id).where(
+        inbox.c.status == LEASED, inbox.c.lease_until < now, inbox.c.connection_id == connection_id
+    )
+
+
+def _pending(connection_id: int) -> Select[tuple[int]]:
+    """Rows waiting for a first claim: through the (status, connection_id, id) index."""
+    waiting = (inbox.c.status == PENDING) & (inbox.c.connection_id == connection_id)
+    return select(inbox.c.id).where(waiting)
+
+
+def claimable(engine: Engine, connection_id: int, now: datetime | None = None) -> bool:
+    """Whether a claim would find a row: a pending one or (with ``now``) an expired lease."""
+    kinds = [_pending(connection_id)]
+    if now is not None:
+        kinds.append(_expired(connection_id, now))
+    with engine.connect() as conn:
+        return any(conn.execute(kind.limit(1)).first() is not None for kind in kinds)
 
 
 def claim(
     engine: Engine, connection_id: int, *, limit: int, lease: timedelta, now: datetime
 ) -> list[InboxRow]:
-    """Lease up to ``limit`` of the connection's oldest claimable rows until ``now + lease``."""
-    picked = (
-        select(inbox.c.id).where(_claimable(connection_id, now)).order_by(inbox.c.id).limit(limit)
-    )
-    if engine.dialect.name == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
-    statement = (
-        update(inbox)
-        .where(inbox.c.id.in_(picked.scalar_subquery()))
-        .values(status=LEASED, lease_until=now + lease, attempts=inbox.c.attempts + 1)
-        .returning(*inbox.c)
-    )
+    """Lease up to ``limit`` claimable rows until ``now + lease``: expired leases, then the oldest.
+
+    Each kind is picked by its own index; one query with ``pending OR expired`` read every row
+    of the connection and sorted them, on every claim, which grows with the table.
+    """
+    values = {"status": LEASED, "lease_until": now + lease, "attempts": inbox.c.attempts + 1}
+    rows: list[Any] = []
     with engine.begin() as conn:
-        rows = conn.execute(statement).mappings().all()
+        for candidates in (_expired(connection_id, now), _pending(connection_id)):
+            room = limit - len(rows)
+            if room <= 0:
+                break
+            picked = candidates.order_by(inbox.c.id).limit(room)
+            if engine.dialect.name == "postgresql":
+                picked = picked.with_for_update(skip_locked=True)
+            statement = (
+                update(inbox)
+                .where(inbox.c.id.in_(picked.scalar_subquery()))
+                .values(values)
+                .returning(*inbox.c)
+            )
+            rows += conn.execute(statement).mappings().all()
     return sorted((inbox_row(dict(row)) for row in rows), key=lambda row: row.id)
 
 
