@@ -37,7 +37,7 @@ from ml_connector.settings import load_settings
 from ml_connector.store.keyfile import keyring_for
 from ml_connector.store.schema import open_engine
 from ml_connector.store.tables import inbox
-from ml_connector.sync import backfill
+from ml_connector.sync import backfill_types
 from ml_connector.sync.pipeline import DrainReport, Pipeline
 from ml_connector.sync.services import Services, open_services
 from ml_connector.zoho import prepare_org
@@ -98,11 +98,10 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
         reading: list[float] = []
 
         async def read_all() -> None:
-            for record_type in RECORD_TYPES:
-                await backfill(
-                    engine, services.reader, services.connection_id, record_type,
-                    progress=lambda _n: queued.set(),
-                )  # fmt: skip
+            await backfill_types(
+                engine, services.reader, services.connection_id, RECORD_TYPES,
+                progress=lambda _type: lambda _n: queued.set(),
+            )  # fmt: skip
             reading.append(time.perf_counter())
             queued.set()
 

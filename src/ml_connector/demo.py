@@ -31,7 +31,7 @@ from ml_connector.sandbox.server import ServedApp
 from ml_connector.sandbox.zoho import ZohoSimulator
 from ml_connector.store.audit import search_audit
 from ml_connector.store.keyring import Keyring
-from ml_connector.sync import backfill, poll
+from ml_connector.sync import backfill_types, poll
 from ml_connector.sync.pipeline import DrainReport
 from ml_connector.sync.reconcile import ReconcileReport, queue_fixes, reconcile
 from ml_connector.sync.services import Services, open_services
@@ -112,14 +112,14 @@ class _Demo:
         db = self.sims.netsuite.account.db
         self.summary.records = {t: db.count(t) for t in RECORD_TYPES}
         with self._progress() as progress:
-            for record_type in RECORD_TYPES:
-                task = progress.add_task(
-                    f"backfill {record_type}", total=self.summary.records[record_type]
-                )
-                await backfill(
-                    self.engine, services.reader, services.connection_id, record_type,
-                    progress=_advance(progress, task),
-                )  # fmt: skip
+            tasks = {
+                t: progress.add_task(f"backfill {t}", total=self.summary.records[t])
+                for t in RECORD_TYPES
+            }
+            await backfill_types(
+                self.engine, services.reader, services.connection_id, RECORD_TYPES,
+                progress=lambda record_type: _advance(progress, tasks[record_type]),
+            )  # fmt: skip
             task = progress.add_task("write to Zoho", total=sum(self.summary.records.values()))
             report = await _drain(services, lambda n: progress.advance(task, n))
         self._count(report)

@@ -19,7 +19,7 @@ from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
 from ml_connector.store.connections import get_connection
 from ml_connector.store.tables import inbox
-from ml_connector.sync import backfill, poll
+from ml_connector.sync import backfill, backfill_types, poll
 from tests.integration.conftest import Store
 
 pytestmark = pytest.mark.anyio
@@ -113,6 +113,22 @@ async def test_customers_without_a_parent_are_queued_before_their_children(store
     assert all(parents[record] is not None for record in order[first_child:]), (
         "every record without a parent was queued before the first child"
     )
+
+
+async def test_contacts_are_read_once_every_company_is_queued(store: Store) -> None:
+    async with harness(store, 1500) as h:
+        results = await backfill_types(
+            h.store.engine, h.reader, h.connection_id, ["contact", "vendor", "customer"]
+        )
+    with store.engine.connect() as conn:
+        order = list(conn.execute(select(inbox.c.record_type).order_by(inbox.c.id)).scalars())
+    first_contact = order.index("contact")
+    assert [r.record_type for r in results] == ["contact", "vendor", "customer"]
+    assert [r.queued for r in results] == [
+        h.sim.account.db.count(t) for t in ("contact", "vendor", "customer")
+    ]
+    assert "contact" not in order[:first_contact]
+    assert set(order[first_contact:]) == {"contact"}, "companies first, whatever order was asked"
 
 
 class _InterruptedError(Exception):

@@ -26,7 +26,7 @@ from ml_connector.cli.values import parse_moment, parse_types
 from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
 from ml_connector.rest import AdaptiveLimiter
 from ml_connector.store.connections import get_connection
-from ml_connector.sync import BackfillResult, backfill
+from ml_connector.sync import BackfillResult, backfill_types
 
 __all__ = ["backfill_command"]
 
@@ -62,18 +62,15 @@ async def _run(
     async with open_side(engine, runtime.keyring, name, "netsuite", options) as side:
         limit = int(row.config["netsuite"].get("concurrency", 4))
         reader = RecordReader(SuiteQL(side.client, limiter=AdaptiveLimiter(limit, adaptive=False)))
-        results = []
         with _progress() as progress:
+            tasks = {}
             for record_type in types:
                 total = await reader.count(record_type, since)
-                task = progress.add_task(record_type, total=total)
-                results.append(
-                    await backfill(
-                        engine, reader, row.id, record_type, since=since,
-                        progress=_advance(progress, task), parts=limit,
-                    )
-                )  # fmt: skip
-        return results
+                tasks[record_type] = progress.add_task(record_type, total=total)
+            return await backfill_types(
+                engine, reader, row.id, types, since=since, parts=limit,
+                progress=lambda record_type: _advance(progress, tasks[record_type]),
+            )  # fmt: skip
 
 
 def backfill_command(

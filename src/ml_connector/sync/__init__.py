@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ml_connector.sync.backfill import BackfillResult, backfill
+from ml_connector.sync.backfill import BackfillResult, backfill, backfill_types
 from ml_connector.sync.polling import DEFAULT_OVERLAP, PollResult, poll
 
-__all__ = ["DEFAULT_OVERLAP", "BackfillResult", "PollResult", "backfill", "poll"]
+__all__ = ["DEFAULT_OVERLAP", "BackfillResult", "PollResult", "backfill", "backfill_types", "poll"]
