@@ -35,6 +35,8 @@ Progress = Callable[[int], None]
 # Types in one group are read side by side; a later group refers to records of the earlier
 # ones (a contact to its company), so it is read once they are queued.
 READ_ORDER = (("customer", "vendor"), ("contact",))
+# how long a stopping range waits for the page it was reading ahead
+ABANDON_AFTER_SECONDS = 30.0
 Range = tuple[int, int | None]
 
 
@@ -103,10 +105,14 @@ class _Run:
                 upcoming = asyncio.ensure_future(_next_page(pages))
                 await self._commit(rows, stream, since)
         finally:
-            if not upcoming.done():
+            # A read abandoned mid-flight would go on holding one of the account's concurrency
+            # slots in NetSuite, which other integrations share: let it finish, for a while.
+            try:
+                await asyncio.wait({upcoming}, timeout=ABANDON_AFTER_SECONDS)
+            finally:
                 upcoming.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await upcoming  # a read cut short by another failure is not this one's news
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await upcoming  # a read cut short by another failure is not this one's news
 
     async def _commit(self, rows: list[Row], stream: str, since: bool) -> None:
         if not rows:
