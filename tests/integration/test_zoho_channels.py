@@ -181,6 +181,22 @@ async def test_a_channel_zoho_forgot_is_replaced_by_a_new_one(store: Store) -> N
     assert current.channel_id == channel["channel_id"]
 
 
+async def test_a_channel_zoho_dropped_early_is_replaced_before_its_renewal_is_due(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        now = _now()
+        await w.maintain(now)
+        first = active_channel(store.engine, w.services.connection_id)
+        assert await w.maintain(now + timedelta(minutes=1)) == "current"
+        await w.sandbox("POST", "/channels/expire", {})
+        action = await w.maintain(now + timedelta(minutes=2))
+        (channel,) = await w.zoho_channels()
+    assert first is not None
+    assert action == "replaced"
+    assert channel["channel_id"] != first.channel_id
+
+
 async def test_a_mapping_that_syncs_other_modules_swaps_the_channel(store: Store) -> None:
     customers_only = default_mapping().model_copy(update={"vendor": None, "contact": None})
     async with world(store) as w:
