@@ -32,8 +32,8 @@ import httpx
 from sqlalchemy import func, select
 
 from ml_connector.store.channels import active_channel
-from ml_connector.store.tables import audit, links
-from tests.scale.cluster import Cluster, Record, cluster, wait_until
+from ml_connector.store.tables import audit, links, locks
+from tests.scale.cluster import Cluster, NotInTimeError, Record, cluster, wait_until
 
 __all__ = ["NETSUITE_FAULTS", "ZOHO_FAULTS", "Chaos", "ChaosPlan", "chaos", "run_chaos"]
 
@@ -159,11 +159,21 @@ class Chaos:
         self.expired["zoho channels"] += self.control("zoho", "POST", "/channels/expire", {})[
             "expired"
         ]
-        replaced = wait_until(
-            lambda: [c for c in self.zoho_channels() if c != dropped],
-            timeout=60, what="the dropped channel replaced", check=self.running.check_alive,
-        )  # fmt: skip
+        # A worker killed during an upkeep holds the channel lock until it expires (two minutes).
+        try:
+            replaced = wait_until(
+                lambda: [c for c in self.zoho_channels() if c != dropped],
+                timeout=150, what="the dropped channel replaced", check=self.running.check_alive,
+            )  # fmt: skip
+        except NotInTimeError as exc:
+            raise NotInTimeError(f"{exc}; locks held: {self.locks()}") from None
         self.channels_seen.extend(replaced)
+
+    def locks(self) -> list[tuple[str, str]]:
+        """The store's named locks held now, and until when."""
+        with self.running.engine.connect() as conn:
+            rows = conn.execute(select(locks.c.name, locks.c.expires_at))
+            return [(name, expires.isoformat()) for name, expires in rows]
 
     # --- the deployment -----------------------------------------------------------------------
 
@@ -235,13 +245,25 @@ class Chaos:
         return self._editor is not None and not self._editor.is_alive()
 
     def edit_in_zoho(self, count: int, avoid: set[Record]) -> None:
-        """People rename ``count`` records in Zoho that we wrote and NetSuite does not touch."""
-        with self.running.engine.connect() as conn:
-            rows = conn.execute(select(links).where(links.c.connection_id == self.connection_id))
-            linked = [r for r in rows if (r.ns_type, r.ns_id) not in avoid | self.edited_in_zoho]
+        """People rename ``count`` records in Zoho that we wrote and NetSuite does not touch.
+
+        Only records with a link are picked: the link is committed with the write's audit row,
+        which is what a callback is compared with.
+        """
+        avoid = avoid | self.edited_in_zoho
+
+        def candidates() -> list[Any] | None:
+            query = select(links).where(links.c.connection_id == self.connection_id)
+            with self.running.engine.connect() as conn:
+                linked = [r for r in conn.execute(query) if (r.ns_type, r.ns_id) not in avoid]
+            return linked[:count] if len(linked) >= count else None
+
+        chosen = wait_until(
+            candidates, timeout=120, what=f"{count} records in Zoho", check=self.running.check_alive
+        )
         url = self.running.sandbox["control"]["zoho"]
         with httpx.Client(base_url=url, timeout=60) as zoho:
-            for row in linked[:count]:
+            for row in chosen:
                 body = {NAME_FIELDS[row.zoho_module]: f"Renamed in Zoho {row.ns_id}"}
                 zoho.patch(f"/records/{row.zoho_module}/{row.zoho_id}", json=body)
                 self.edited_in_zoho.add((row.ns_type, row.ns_id))

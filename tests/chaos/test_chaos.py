@@ -49,7 +49,7 @@ def test_under_chaos_every_record_arrives_once_and_is_accounted_for(
     assert len(underway.edited_in_zoho) == underway.plan.zoho_edits
     posted = [e["outcome"] for e in events if e["event"]["execution_context"] == "USERINTERFACE"]
     assert len(posted) >= underway.plan.netsuite_edits + underway.plan.netsuite_creates
-    assert set(posted) == {200}
+    assert all(isinstance(o, int) and 200 <= o < 300 for o in posted), set(posted)
 
     # and nothing came of it
     assert statuses["done"] > 0
