@@ -140,6 +140,13 @@ def _wait_written(store_url: str, expected: int, timeout: float) -> dict[str, fl
         time.sleep(0.5)  # the service is another process: the store is polled
 
 
+def _calls(control: dict[str, str]) -> dict[str, Any]:
+    """Calls each simulator served while the changes were synced, by endpoint."""
+    netsuite = httpx.get(control["netsuite"] + "/calls").json()["calls"]
+    zoho = httpx.get(control["zoho"] + "/counters").json()
+    return {"netsuite_calls": netsuite, "zoho_calls": zoho}
+
+
 def _figures(made: dict[str, float], written: dict[str, float]) -> dict[str, Any]:
     delays = sorted(written[name] - made[name] for name in made if name in written)
     cuts = statistics.quantiles(delays, n=100) if len(delays) > 1 else delays * 99
@@ -169,10 +176,13 @@ def measure(rate: float, seconds: float, latency_ms: int, records: int) -> dict[
                 httpx.put(control["zoho"] + "/settings", json=slow).raise_for_status()
                 tables = httpx.get(control["netsuite"] + "/state", timeout=60).json()["tables"]
                 ids = [str(row["id"]) for row in tables["customer"]][: int(rate * seconds)]
+                httpx.delete(control["netsuite"] + "/calls").raise_for_status()
+                httpx.delete(control["zoho"] + "/counters").raise_for_status()
                 made = asyncio.run(_changes(control["netsuite"], ids, rate))
                 store = f"sqlite:///{home / 'ml-connector.db'}"
                 written = _wait_written(store, len(made), timeout=60 + seconds)
-    figures = _figures(made, written)
+                calls = _calls(control)
+    figures = _figures(made, written) | calls
     settings = {"rate_per_second": rate, "seconds": seconds, "latency_ms": latency_ms}
     return settings | figures | {"distinct_customers": len(ids)}
 

@@ -9,6 +9,11 @@ records in NetSuite (the simulator posts each change, signed, to the web role) a
 (the simulator calls back through the notification channel), every access token is expired
 early, the channel is dropped early, and the worker is SIGKILLed and replaced twice.
 
+Zoho edits are made before the channel is dropped and after the connector has replaced it, not
+in between: Zoho posts nothing for a change made while no channel exists, so such an edit is
+found only by ``reconcile`` (and repaired by ``reconcile --fix``), which would be a finding of
+the final check rather than of the run.
+
 Afterwards the harness can tell what the simulators did to the calls (their counters) and what
 the connector made of it: reconciliation, Zoho's records and the audit trail. Shared by
 ``tests/chaos`` and ``benchmarks/chaos.py``.
