@@ -30,6 +30,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ ZOHO_TOKEN = "POST /oauth/v2/token"
 FINAL = {"written", "unchanged"}
 # What a person types into each module's name field, and the NetSuite field behind it.
 NAME_FIELDS = {"Accounts": "Account_Name", "Vendors": "Vendor_Name", "Contacts": "Last_Name"}
+ZOHO_RENAME = "Renamed in Zoho "
 NETSUITE_NAMES = {"customer": "companyName", "vendor": "companyName", "contact": "lastName"}
 
 # Scheduled faults hit the first matching calls, so every kind lands; rates add the noise.
@@ -85,6 +87,7 @@ class ChaosPlan:
     netsuite_creates: int = 5
     zoho_edits: int = 16
     edit_pause: float = 0.05  # between two NetSuite edits: a stream, not one burst
+    latency_ms: int = 50  # every call to either simulator
     lease_seconds: float = 5.0
     poll_seconds: float = 2.0
 
@@ -98,7 +101,7 @@ class Chaos:
     public_url: str = ""
     edited_in_netsuite: set[Record] = field(default_factory=set)
     created_in_netsuite: set[Record] = field(default_factory=set)
-    edited_in_zoho: set[Record] = field(default_factory=set)
+    edited_in_zoho: dict[Record, datetime] = field(default_factory=dict)  # and when
     expired: dict[str, int] = field(default_factory=Counter)
     token_calls_at_expiry: dict[str, int] = field(default_factory=dict)
     channels_seen: list[str] = field(default_factory=list)
@@ -116,7 +119,14 @@ class Chaos:
         return response.json() if response.content else None
 
     def inject_faults(self) -> None:
-        """Turn every fault on, on both sides, before any work starts."""
+        """Turn every fault on, on both sides, before any work starts.
+
+        Every call also costs ``plan.latency_ms``, as over a real network: a batch then stays
+        leased long enough for a kill to find it.
+        """
+        slow = {"latency_ms": self.plan.latency_ms}
+        self.control("netsuite", "PATCH", "/settings", slow)
+        self.control("zoho", "PUT", "/settings", slow)
         for rule in NETSUITE_FAULTS:
             self.control("netsuite", "POST", "/faults", rule)
         for rule in ZOHO_FAULTS:
@@ -175,10 +185,12 @@ class Chaos:
         self.channels_seen.extend(replaced)
 
     def locks(self) -> list[tuple[str, str]]:
-        """The store's named locks held now, and until when."""
+        """The store's named locks held now (not expired), and until when."""
+        query = select(locks.c.name, locks.c.expires_at).where(
+            locks.c.expires_at > datetime.now(UTC)
+        )
         with self.running.engine.connect() as conn:
-            rows = conn.execute(select(locks.c.name, locks.c.expires_at))
-            return [(name, expires.isoformat()) for name, expires in rows]
+            return [(name, expires.isoformat()) for name, expires in conn.execute(query)]
 
     # --- the deployment -----------------------------------------------------------------------
 
@@ -216,31 +228,50 @@ class Chaos:
         assert self.backfill is not None
         return self.backfill.poll() is not None
 
+    def wait_backfill(self) -> None:
+        """Wait for the backfill to end; fail if it did not succeed."""
+        alive = self.running.check_alive
+        wait_until(self.backfill_finished, timeout=300, what="backfill finished", check=alive)
+        assert self.backfill is not None
+        assert self.backfill.returncode == 0, self.backfill_log()
+
     def backfill_log(self) -> str:
         return (self.running.tmp / "backfill.log").read_text(errors="replace")
 
     def kill_worker(self, victim: str, successor: str) -> None:
-        """SIGKILL ``victim`` while it holds a batch, then start ``successor`` in its place."""
-        self.running.kill_when(victim, self.running.leased_rows, timeout=90)
+        """SIGKILL ``victim`` while it holds a batch, then start ``successor`` in its place.
+
+        Not while it keeps the Zoho channel: a dead holder's channel lock lasts its full two
+        minutes by design, which would only make the run wait, not test anything more.
+        """
+        self.running.kill_when(victim, self._holds_batch_not_channel, timeout=90)
         self.kills += 1
         self.background_role(successor, "worker")
 
+    def _holds_batch_not_channel(self) -> bool:
+        held = {name for name, _until in self.locks()}
+        return bool(self.running.leased_rows()) and f"channels/{self.connection_id}" not in held
+
     # --- people at work -----------------------------------------------------------------------
 
-    def start_netsuite_edits(self, records: Sequence[Record]) -> None:
-        """Edits and creates in NetSuite, one after another, in a background thread."""
-        self._editor = threading.Thread(target=self._edit_netsuite, args=(records,), daemon=True)
+    def start_netsuite_edits(self, records: Sequence[Record], creates: int = 0) -> None:
+        """Edits, then ``creates`` new customers, in NetSuite, one after another, in a thread."""
+        if self._editor is not None:
+            self._editor.join(timeout=120)
+        self._editor = threading.Thread(
+            target=self._edit_netsuite, args=(records, creates), daemon=True
+        )
         self._editor.start()
 
-    def _edit_netsuite(self, records: Sequence[Record]) -> None:
+    def _edit_netsuite(self, records: Sequence[Record], creates: int) -> None:
         with httpx.Client(base_url=self.running.sandbox["control"]["netsuite"], timeout=60) as ns:
-            for number, (kind, ns_id) in enumerate(records):
-                body = {"fields": {NETSUITE_NAMES[kind]: f"Edited in NetSuite {number}"}}
+            for kind, ns_id in records:
+                body = {"fields": {NETSUITE_NAMES[kind]: f"Edited in NetSuite {kind} {ns_id}"}}
                 ns.patch(f"/records/{kind}/{ns_id}", json=body).raise_for_status()
                 self.edited_in_netsuite.add((kind, ns_id))
                 if self._stop.wait(self.plan.edit_pause):
                     return
-            for number in range(self.plan.netsuite_creates):
+            for number in range(creates):
                 new = {"companyName": f"Created {number}", "subsidiary": {"id": "1"}}
                 created = ns.post("/records/customer", json={"fields": new})
                 created.raise_for_status()
@@ -255,7 +286,7 @@ class Chaos:
         Only records with a link are picked: the link is committed with the write's audit row,
         which is what a callback is compared with.
         """
-        avoid = avoid | self.edited_in_zoho
+        avoid = avoid | set(self.edited_in_zoho)
 
         def candidates() -> list[Any] | None:
             query = select(links).where(links.c.connection_id == self.connection_id)
@@ -269,9 +300,9 @@ class Chaos:
         url = self.running.sandbox["control"]["zoho"]
         with httpx.Client(base_url=url, timeout=60) as zoho:
             for row in chosen:
-                body = {NAME_FIELDS[row.zoho_module]: f"Renamed in Zoho {row.ns_id}"}
+                body = {NAME_FIELDS[row.zoho_module]: f"{ZOHO_RENAME}{row.ns_id}"}
+                self.edited_in_zoho[(row.ns_type, row.ns_id)] = datetime.now(UTC)
                 zoho.patch(f"/records/{row.zoho_module}/{row.zoho_id}", json=body)
-                self.edited_in_zoho.add((row.ns_type, row.ns_id))
 
     def stop(self) -> None:
         self._stop.set()
@@ -299,9 +330,51 @@ class Chaos:
         with self.running.engine.connect() as conn:
             return {(t, i) for t, i in conn.execute(query)}
 
+    def zoho_edits_left(self) -> list[str]:
+        """Zoho records still carrying a rename made in Zoho (NetSuite owns the name)."""
+        records = self.control("zoho", "GET", "/state")["records"]
+        return [
+            f"{module} {record['id']}"
+            for module, name in NAME_FIELDS.items()
+            for record in records.get(module, [])
+            if str(record.get(name, "")).startswith(ZOHO_RENAME)
+        ]
+
+    def zoho_edits_undone(self) -> set[Record]:
+        """Zoho edits followed by a write of ours: re-asserted, or overwritten by a sync.
+
+        A record whose NetSuite side is written again (a later row of the backfill, say) gets
+        its NetSuite name back before the callback is handled; the callback then finds nothing
+        to re-assert, and that is right.
+        """
+        query = select(audit.c.source_type, audit.c.source_id, func.max(audit.c.created_at))
+        query = query.where(audit.c.outcome == "written").group_by(
+            audit.c.source_type, audit.c.source_id
+        )
+        with self.running.engine.connect() as conn:
+            last = {(t, i): moment for t, i, moment in conn.execute(query)}
+        return {r for r, edited in self.edited_in_zoho.items() if r in last and last[r] > edited}
+
+    def history(self, record_type: str, record_id: str) -> list[tuple[str, str, str, str]]:
+        """A record's audit trail, oldest first: outcome, code, time and the name written."""
+        query = (
+            select(audit.c.outcome, audit.c.code, audit.c.created_at, audit.c.payload)
+            .where(audit.c.source_type == record_type, audit.c.source_id == record_id)
+            .order_by(audit.c.id)
+        )
+        with self.running.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        names = (*NAME_FIELDS.values(),)
+        return [
+            (outcome, code or "", moment.isoformat(), next(
+                (str(p[n]) for n in names if isinstance(p, dict) and n in p), ""
+            ))
+            for outcome, code, moment, p in rows
+        ]  # fmt: skip
+
     def settled(self) -> Counter[str] | None:
-        """The inbox statuses once every Zoho edit is written back and nothing is left to do."""
-        if not self.edited_in_zoho <= self.reasserted():
+        """The inbox statuses once every Zoho edit is undone and nothing is left to do."""
+        if set(self.edited_in_zoho) - self.zoho_edits_undone() or self.zoho_edits_left():
             return None
         return self.running.drained()
 
@@ -355,23 +428,26 @@ def run_chaos(chaos: Chaos) -> Counter[str]:
     chaos.background_role("scheduler", "scheduler")
     chaos.background_role("worker-1", "worker")
     chaos.start_backfill()
-    chaos.kill_worker("worker-1", "worker-2")  # mid-backfill
-    edits = records[:: max(1, len(records) // plan.netsuite_edits)][: plan.netsuite_edits]
-    chaos.start_netsuite_edits(edits)
-    chaos.expire_tokens()
-    half = plan.zoho_edits // 2
     wait_until(
         lambda: active_channel(running.engine, chaos.connection_id), timeout=60,
         what="a channel kept for the connection", check=alive,
     )  # fmt: skip
+    chaos.kill_worker("worker-1", "worker-2")  # mid-backfill
+    edits = records[:: max(1, len(records) // plan.netsuite_edits)][: plan.netsuite_edits]
+    chaos.start_netsuite_edits(edits[: len(edits) // 2])
+    chaos.expire_tokens()
+    half = plan.zoho_edits // 2
     chaos.edit_in_zoho(half, set(edits))
     chaos.expire_channel()
+    # Once the backfill is written, nothing of ours rewrites these records: each edit must be
+    # re-asserted from its callback.
+    chaos.wait_backfill()
+    wait_until(running.drained, timeout=300, what="backfill written", check=alive)
     chaos.edit_in_zoho(plan.zoho_edits - half, set(edits))
+    chaos.start_netsuite_edits(edits[len(edits) // 2 :], plan.netsuite_creates)
     chaos.kill_worker("worker-2", "worker-3")  # while NetSuite edits stream in
     chaos.expire_tokens()
-    wait_until(chaos.backfill_finished, timeout=300, what="backfill finished", check=alive)
-    assert chaos.backfill is not None
-    assert chaos.backfill.returncode == 0, chaos.backfill_log()
+    chaos.wait_backfill()
     wait_until(chaos.netsuite_edits_done, timeout=300, what="NetSuite edits made", check=alive)
     chaos.netsuite_events()  # every change event posted
     return wait_until(chaos.settled, timeout=300, what="everything synced", check=alive)

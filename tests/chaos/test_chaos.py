@@ -36,6 +36,13 @@ def test_under_chaos_every_record_arrives_once_and_is_accounted_for(
         zoho = underway.running.zoho_keys()
         unaccounted = underway.unaccounted(records)
         events = underway.netsuite_events()
+        undone = underway.zoho_edits_undone()
+        reasserted = underway.reasserted()
+        left = underway.zoho_edits_left()
+        stories = {
+            (d["record_type"], d["record_id"]): underway.history(d["record_type"], d["record_id"])
+            for d in found["differences"][:5]
+        }
 
     # the chaos happened
     for side in ("netsuite", "zoho"):
@@ -54,11 +61,13 @@ def test_under_chaos_every_record_arrives_once_and_is_accounted_for(
     # and nothing came of it
     assert statuses["done"] > 0
     assert set(statuses) == {"done"}, statuses
-    assert found["differences"] == [], found["differences"][:10]
+    assert found["differences"] == [], (found["differences"][:5], stories)
     assert sum(found["compared"].values()) == len(records)
     assert duplicates == {module: [] for module in MODULES.values()}
     for kind, module in MODULES.items():
         assert sorted(zoho[module]) == sorted(i for k, i in records if k == kind), module
     assert underway.created_in_netsuite <= set(records)
     assert unaccounted == []
-    assert underway.edited_in_zoho <= underway.reasserted()
+    assert undone == set(underway.edited_in_zoho)
+    assert reasserted & undone, "no Zoho edit was written back"
+    assert left == []
