@@ -97,6 +97,7 @@ class _Batch:
     rows: dict[Key, Mapping[str, Any]] = field(default_factory=dict)
     zoho_ids: dict[Key, str] = field(default_factory=dict)
     hashes: dict[Key, str | None] = field(default_factory=dict)
+    written_at: dict[Key, datetime | None] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -227,8 +228,8 @@ class Pipeline:
     async def _settle(self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]]) -> _Batch:
         work = _Batch()
         work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
+        await self._known(work, events)  # before the rows: a link says when we last wrote
         work.rows = await self._rows(events, work)
-        await self._known(work, work.rows)
         pending = dict(work.rows)
         for _ in range(MAX_WAVES):
             if not pending:
@@ -247,7 +248,7 @@ class Pipeline:
         rows: dict[Key, Any] = {}
         wanted: set[Key] = set()
         for key, group in events.items():
-            payload = newest_payload(group)
+            payload = newest_payload(group, work.written_at.get(key))
             if payload is not None:
                 rows[key] = payload
             else:
@@ -281,6 +282,7 @@ class Pipeline:
             for record_id, link in links.items():
                 work.zoho_ids[(record_type, record_id)] = link.zoho_id
                 work.hashes[(record_type, record_id)] = link.payload_hash
+                work.written_at[(record_type, record_id)] = link.written_at
 
     async def _wave(self, work: _Batch, pending: dict[Key, Any]) -> dict[Key, Any]:
         """Write what is ready; return what must wait for the next wave."""
