@@ -101,7 +101,7 @@ class Chaos:
     public_url: str = ""
     edited_in_netsuite: set[Record] = field(default_factory=set)
     created_in_netsuite: set[Record] = field(default_factory=set)
-    edited_in_zoho: dict[Record, datetime] = field(default_factory=dict)  # and when
+    edited_in_zoho: set[Record] = field(default_factory=set)
     expired: dict[str, int] = field(default_factory=Counter)
     token_calls_at_expiry: dict[str, int] = field(default_factory=dict)
     channels_seen: list[str] = field(default_factory=list)
@@ -286,7 +286,7 @@ class Chaos:
         Only records with a link are picked: the link is committed with the write's audit row,
         which is what a callback is compared with.
         """
-        avoid = avoid | set(self.edited_in_zoho)
+        avoid = avoid | self.edited_in_zoho
 
         def candidates() -> list[Any] | None:
             query = select(links).where(links.c.connection_id == self.connection_id)
@@ -301,8 +301,8 @@ class Chaos:
         with httpx.Client(base_url=url, timeout=60) as zoho:
             for row in chosen:
                 body = {NAME_FIELDS[row.zoho_module]: f"{ZOHO_RENAME}{row.ns_id}"}
-                self.edited_in_zoho[(row.ns_type, row.ns_id)] = datetime.now(UTC)
                 zoho.patch(f"/records/{row.zoho_module}/{row.zoho_id}", json=body)
+                self.edited_in_zoho.add((row.ns_type, row.ns_id))
 
     def stop(self) -> None:
         self._stop.set()
@@ -340,21 +340,6 @@ class Chaos:
             if str(record.get(name, "")).startswith(ZOHO_RENAME)
         ]
 
-    def zoho_edits_undone(self) -> set[Record]:
-        """Zoho edits followed by a write of ours: re-asserted, or overwritten by a sync.
-
-        A record whose NetSuite side is written again (a later row of the backfill, say) gets
-        its NetSuite name back before the callback is handled; the callback then finds nothing
-        to re-assert, and that is right.
-        """
-        query = select(audit.c.source_type, audit.c.source_id, func.max(audit.c.created_at))
-        query = query.where(audit.c.outcome == "written").group_by(
-            audit.c.source_type, audit.c.source_id
-        )
-        with self.running.engine.connect() as conn:
-            last = {(t, i): moment for t, i, moment in conn.execute(query)}
-        return {r for r, edited in self.edited_in_zoho.items() if r in last and last[r] > edited}
-
     def history(self, record_type: str, record_id: str) -> list[tuple[str, str, str, str]]:
         """A record's audit trail, oldest first: outcome, code, time and the name written."""
         query = (
@@ -373,10 +358,12 @@ class Chaos:
         ]  # fmt: skip
 
     def settled(self) -> Counter[str] | None:
-        """The inbox statuses once every Zoho edit is undone and nothing is left to do."""
-        if set(self.edited_in_zoho) - self.zoho_edits_undone() or self.zoho_edits_left():
-            return None
-        return self.running.drained()
+        """The inbox statuses once no Zoho edit is left standing and nothing is left to do.
+
+        An edit is undone by its re-assertion, or earlier by a write of ours that overtook it
+        (a later backfill row of the same record, say); the callback then finds nothing to do.
+        """
+        return None if self.zoho_edits_left() else self.running.drained()
 
     def reconcile(self) -> dict[str, Any]:
         """``ml-connector reconcile acme --json``: our reconciliation, as an operator runs it."""
@@ -384,6 +371,8 @@ class Chaos:
             [sys.executable, "-m", "ml_connector", "reconcile", "acme", "--json"],
             env=self.running.env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
+        if not done.stdout.strip():
+            raise AssertionError(f"reconcile failed: {done.stderr[-2000:]}")
         report: dict[str, Any] = json.loads(done.stdout)
         return report
 
