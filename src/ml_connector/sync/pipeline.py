@@ -14,8 +14,17 @@ update the same Zoho records: nothing is lost and nothing is duplicated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -182,13 +191,15 @@ class Pipeline:
         run_id = await asyncio.to_thread(
             start_run, self.engine, self.connection_id, "drain", self._now()
         )
-        try:
-            work = await self._work(claimed)
-        except BaseException as exc:
-            await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
-            await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
-            raise
-        await asyncio.to_thread(self._commit, work, claimed, run_id)
+        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
+        with self._held(events):  # until committed: Zoho may have the writes before the store
+            try:
+                work = await self._settle(claimed, events)
+            except BaseException as exc:
+                await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
+                await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
+                raise
+            await asyncio.to_thread(self._commit, work, claimed, run_id)
         report = DrainReport(
             len(claimed), work.count(WRITTEN), work.count(UNCHANGED), work.count(FAILED),
             work.count(SKIPPED),
@@ -206,14 +217,16 @@ class Pipeline:
             record_audit(conn, self.connection_id, work.audit, run_id=run_id, now=now)
             finish(conn, [row.id for row in claimed], now=now)
 
-    async def _work(self, claimed: list[InboxRow]) -> _Batch:
-        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
-        for key in events:
+    @contextlib.contextmanager
+    def _held(self, keys: Iterable[Key]) -> Iterator[None]:
+        """Mark records as held by a batch in flight, from its claim to its commit."""
+        held = list(keys)
+        for key in held:
             self._holding[key] = self._holding.get(key, 0) + 1
         try:
-            return await self._settle(claimed, events)
+            yield
         finally:
-            for key in events:
+            for key in held:
                 if (left := self._holding[key] - 1) > 0:
                     self._holding[key] = left
                 else:
@@ -242,7 +255,10 @@ class Pipeline:
         """Zoho's callbacks are settled apart: see :mod:`.zoho_edits`."""
         if not rows:
             return []
-        return await settle_edits(self.engine, self.connection_id, self.zoho, self.mapping, rows)
+        return await settle_edits(
+            self.engine, self.connection_id, self.zoho, self.mapping, rows,
+            in_flight=lambda record_type, record_id: (record_type, record_id) in self._holding,
+        )  # fmt: skip
 
     async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
         rows: dict[Key, Any] = {}
