@@ -192,6 +192,7 @@ class Pipeline:
             start_run, self.engine, self.connection_id, "drain", self._now()
         )
         events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
+        await self._after_holders(events)
         with self._held(events):  # until committed: Zoho may have the writes before the store
             try:
                 work = await self._settle(claimed, events)
@@ -216,6 +217,19 @@ class Pipeline:
             save_links(conn, self.connection_id, work.links)
             record_audit(conn, self.connection_id, work.audit, run_id=run_id, now=now)
             finish(conn, [row.id for row in claimed], now=now)
+
+    async def _after_holders(self, keys: Iterable[Key]) -> None:
+        """Wait while another batch in flight holds any of these records, until it commits.
+
+        Two batches writing one record side by side could land in either order: a row read
+        before an edit (a backfill page) could overwrite the edit's write. Taken up after the
+        other batch commits, the record's link says when it was last written, and an older
+        row is read again (see :func:`.plan.newest_payload`).
+        """
+        wanted = list(keys)
+        while any(key in self._holding for key in wanted):
+            if not await self._other_batches_progress():
+                return  # a holder stuck for that long: go ahead rather than stall the drain
 
     @contextlib.contextmanager
     def _held(self, keys: Iterable[Key]) -> Iterator[None]:
