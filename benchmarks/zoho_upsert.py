@@ -15,6 +15,8 @@ Each run reports records/s, share of the ceiling (limit x records per call / lat
 429s seen, records journalled as failed, and the limiter's final limit.
 
     python benchmarks/zoho_upsert.py [--records 2000] [--latency-ms 100] [--fault-rate 0.2]
+
+Prints the figures and writes benchmarks/results/zoho_upsert.json.
 """
 
 from __future__ import annotations
@@ -112,11 +114,17 @@ def main() -> None:
         "oversized": Run(args.records, 10, 25),
         "faulty": Run(args.records, 100, EDITION_LIMIT, args.fault_rate),
     }
+    report: dict[str, Any] = {"records": args.records, "latency_ms": args.latency_ms}
     for name, run in runs.items():
         figures = _scenario(run, args.latency_ms)
         ceiling = EDITION_LIMIT * run.per_call / (args.latency_ms / 1000)
         share = figures["records_per_second"] / ceiling
         print(f"{name:<10} {json.dumps(figures)} ({share:.0%} of {ceiling:,.0f}/s)")
+        report[name] = figures | {"ceiling_records_per_second": round(ceiling)}
+        report[name]["fraction_of_ceiling"] = round(share, 3)
+    out = Path(__file__).with_name("results") / "zoho_upsert.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,17 @@ async def test_a_429_storm_is_ridden_out(store: Store) -> None:
     assert len(rows) == sim.account.db.count("vendor")
 
 
+async def test_dropped_connections_are_read_again(store: Store) -> None:
+    sim = NetSuiteSimulator(records=300, seed=4)
+    async with reader_for(sim, store) as (reader, suiteql, control):
+        rule = {"kind": "reset", "path": "/services/rest/query/v1/suiteql", "count": 2}
+        assert (await control.post("/faults", rule)).status_code < 300
+        before = suiteql.calls
+        rows = [row async for page in reader.pages("customer") for row in page]
+    assert suiteql.calls - before == 3
+    assert len(rows) == sim.account.db.count("customer")
+
+
 async def test_tokens_expiring_mid_read_lose_nothing(store: Store) -> None:
     sim = NetSuiteSimulator(records=5000, seed=6)
     async with reader_for(sim, store) as (reader, _ql, control):

@@ -23,6 +23,7 @@ from ml_connector.sandbox.server import ServedApp, serving
 from ml_connector.sandbox.zoho import ZohoSimulator
 from ml_connector.store.audit import search_audit
 from ml_connector.store.channels import active_channel, channel_by_id, open_token
+from ml_connector.store.inbox import NewEvent, enqueue_many
 from ml_connector.store.tables import inbox
 from ml_connector.sync import backfill
 from ml_connector.sync.services import Services, open_services
@@ -181,6 +182,22 @@ async def test_a_channel_zoho_forgot_is_replaced_by_a_new_one(store: Store) -> N
     assert current.channel_id == channel["channel_id"]
 
 
+async def test_a_channel_zoho_dropped_early_is_replaced_before_its_renewal_is_due(
+    store: Store,
+) -> None:
+    async with world(store) as w:
+        now = _now()
+        await w.maintain(now)
+        first = active_channel(store.engine, w.services.connection_id)
+        assert await w.maintain(now + timedelta(minutes=1)) == "current"
+        await w.sandbox("POST", "/channels/expire", {})
+        action = await w.maintain(now + timedelta(minutes=2))
+        (channel,) = await w.zoho_channels()
+    assert first is not None
+    assert action == "replaced"
+    assert channel["channel_id"] != first.channel_id
+
+
 async def test_a_mapping_that_syncs_other_modules_swaps_the_channel(store: Store) -> None:
     customers_only = default_mapping().model_copy(update={"vendor": None, "contact": None})
     async with world(store) as w:
@@ -252,6 +269,35 @@ async def test_an_edit_of_a_netsuite_owned_field_is_reasserted_once(store: Store
     assert reasserted[0].payload == {"NetSuite_ID": ns_id, "Account_Name": original}
     assert (first.claimed, first.written) == (1, 1)
     assert (echo.claimed, echo.written, echo.skipped) == (1, 0, 0)
+
+
+async def test_the_echo_of_a_write_not_yet_committed_is_not_taken_for_a_persons_edit(
+    store: Store,
+) -> None:
+    # Batches run side by side: one's write reaches Zoho, and Zoho calls back, before its audit
+    # row (the baseline callbacks are compared with) is committed. Here the write has landed
+    # and the NetSuite change behind it is in the same batch as its callback.
+    async with world(store) as w:
+        ns_id, zoho_id = await _synced_account(w)
+        await w.maintain(_now())
+        renamed = {"companyName": "Renamed in NetSuite"}
+        async with httpx.AsyncClient() as http:
+            url = f"{w.netsuite_control}/records/customer/{ns_id}"
+            (await http.patch(url, json={"fields": renamed})).raise_for_status()
+        landed = {"NetSuite_ID": ns_id, "Account_Name": renamed["companyName"]}
+        await w.services.zoho.upsert("Accounts", [landed], duplicate_check_fields=["NetSuite_ID"])
+        await w.arrivals.reach(1)
+        with store.engine.begin() as conn:
+            event = NewEvent(f"edit:{ns_id}", "customer", ns_id)
+            enqueue_many(
+                conn, w.services.connection_id, source="netsuite_event", events=[event],
+                received_at=datetime.now(UTC),
+            )  # fmt: skip
+        await w.services.pipeline.drain()
+        final = await w.account(zoho_id)
+    audit = search_audit(store.engine, w.services.connection_id, source_id=ns_id)
+    assert final["Account_Name"] == renamed["companyName"]
+    assert [row.payload for row in audit if row.code == "REASSERTED"] == []
 
 
 async def test_an_edit_of_a_shared_field_is_reported_as_drift_and_not_written(

@@ -1,8 +1,8 @@
-"""Which row a record's events carry: a change event after a carried row makes it stale."""
+"""Which row a record's events carry, and when a carried row is too old to be trusted."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +35,22 @@ def test_the_row_comes_from_the_newest_carrier_unless_an_event_followed_it(
     events: list[InboxRow], expected: dict[str, Any] | None
 ) -> None:
     assert newest_payload(events) == expected
+
+
+@pytest.mark.parametrize(
+    ("written_at", "expected"),
+    [
+        (None, {"id": "7", "v": 1}),
+        (NOW - timedelta(seconds=1), {"id": "7", "v": 1}),
+        (NOW, None),
+        (NOW + timedelta(seconds=5), None),
+    ],
+)
+def test_a_row_read_before_the_records_last_write_is_read_again(
+    written_at: datetime | None, expected: dict[str, Any] | None
+) -> None:
+    # e.g. a backfill row handed back by a dead worker, after an edit's event was written
+    assert newest_payload([_row(1, "backfill", {"id": "7", "v": 1})], written_at) == expected
 
 
 def test_events_are_grouped_per_record_in_arrival_order() -> None:

@@ -70,11 +70,15 @@ def serve_command(
     public_url: str | None = typer.Option(
         None, help="where Zoho reaches this service; with it, notification channels are kept"
     ),
+    channel_seconds: float = typer.Option(
+        600.0, min=1.0, help="how often each Zoho channel is checked, renewed or replaced"
+    ),
 ) -> None:
     """Serve webhooks, health and metrics, and run the sync in the background."""
     runtime: Runtime = ctx.obj
     chosen = load_mapping(mapping).mapping if mapping else default_mapping()
-    service = _Service(runtime, role, chosen, workers, poll_seconds, public_url=public_url)
+    intervals = Intervals(poll=poll_seconds, drain=poll_seconds, channels=channel_seconds)
+    service = _Service(runtime, role, chosen, workers, intervals, public_url=public_url)
     asyncio.run(service.run(host, port))
 
 
@@ -95,7 +99,7 @@ class _Service:
         role: Role,
         mapping: MappingFile,
         workers: int,
-        poll: float,
+        intervals: Intervals,
         *,
         public_url: str | None = None,
     ) -> None:
@@ -121,7 +125,7 @@ class _Service:
             worker=role in (Role.ALL, Role.WORKER),
             scheduler=role in (Role.ALL, Role.SCHEDULER),
             workers=workers,
-            intervals=Intervals(poll=poll, drain=poll),
+            intervals=intervals,
         )
 
     def on_event(self, connection: str) -> None:

@@ -4,7 +4,8 @@ NetSuite caps a page at 1000 rows, wants offsets that are multiples of the limit
 100,000 rows per query, so big reads page by key instead (``id > last ORDER BY id``, always the
 first page of a new query; see :meth:`SuiteQL.keyset`). Every call holds a slot of the
 per-account limiter, because the account's concurrency pool is shared with every other
-integration and going over it costs 429s; 429 and 5xx go through the shared retry policy.
+integration and going over it costs 429s; 429, 5xx and dropped connections go through the
+shared retry policy.
 """
 
 from __future__ import annotations
@@ -72,12 +73,16 @@ class SuiteQL:
             body["params"] = [str(p) for p in params]
         async with self.limiter.slot():
             self.calls += 1
-            response = await self._http.post(
-                PATH,
-                params={"limit": limit, "offset": offset},
-                json=body,
-                headers={"Prefer": "transient"},
-            )
+            try:
+                response = await self._http.post(
+                    PATH,
+                    params={"limit": limit, "offset": offset},
+                    json=body,
+                    headers={"Prefer": "transient"},
+                )
+            except httpx.TransportError as exc:  # a dropped connection: a read, safe to repeat
+                reason = f"NetSuite did not answer a SuiteQL query: {type(exc).__name__}"
+                raise RetryableError(reason) from exc
         if response.status_code == 429:
             self.throttled += 1
         raise_for_netsuite(response)

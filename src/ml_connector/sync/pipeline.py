@@ -14,8 +14,17 @@ update the same Zoho records: nothing is lost and nothing is duplicated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -97,6 +106,7 @@ class _Batch:
     rows: dict[Key, Mapping[str, Any]] = field(default_factory=dict)
     zoho_ids: dict[Key, str] = field(default_factory=dict)
     hashes: dict[Key, str | None] = field(default_factory=dict)
+    written_at: dict[Key, datetime | None] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -181,13 +191,16 @@ class Pipeline:
         run_id = await asyncio.to_thread(
             start_run, self.engine, self.connection_id, "drain", self._now()
         )
-        try:
-            work = await self._work(claimed)
-        except BaseException as exc:
-            await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
-            await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
-            raise
-        await asyncio.to_thread(self._commit, work, claimed, run_id)
+        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
+        await self._after_holders(events)
+        with self._held(events):  # until committed: Zoho may have the writes before the store
+            try:
+                work = await self._settle(claimed, events)
+            except BaseException as exc:
+                await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
+                await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
+                raise
+            await asyncio.to_thread(self._commit, work, claimed, run_id)
         report = DrainReport(
             len(claimed), work.count(WRITTEN), work.count(UNCHANGED), work.count(FAILED),
             work.count(SKIPPED),
@@ -205,14 +218,29 @@ class Pipeline:
             record_audit(conn, self.connection_id, work.audit, run_id=run_id, now=now)
             finish(conn, [row.id for row in claimed], now=now)
 
-    async def _work(self, claimed: list[InboxRow]) -> _Batch:
-        events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
-        for key in events:
+    async def _after_holders(self, keys: Iterable[Key]) -> None:
+        """Wait while another batch in flight holds any of these records, until it commits.
+
+        Two batches writing one record side by side could land in either order: a row read
+        before an edit (a backfill page) could overwrite the edit's write. Taken up after the
+        other batch commits, the record's link says when it was last written, and an older
+        row is read again (see :func:`.plan.newest_payload`).
+        """
+        wanted = list(keys)
+        while any(key in self._holding for key in wanted):
+            if not await self._other_batches_progress():
+                return  # a holder stuck for that long: go ahead rather than stall the drain
+
+    @contextlib.contextmanager
+    def _held(self, keys: Iterable[Key]) -> Iterator[None]:
+        """Mark records as held by a batch in flight, from its claim to its commit."""
+        held = list(keys)
+        for key in held:
             self._holding[key] = self._holding.get(key, 0) + 1
         try:
-            return await self._settle(claimed, events)
+            yield
         finally:
-            for key in events:
+            for key in held:
                 if (left := self._holding[key] - 1) > 0:
                     self._holding[key] = left
                 else:
@@ -227,8 +255,8 @@ class Pipeline:
     async def _settle(self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]]) -> _Batch:
         work = _Batch()
         work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
+        await self._known(work, events)  # before the rows: a link says when we last wrote
         work.rows = await self._rows(events, work)
-        await self._known(work, work.rows)
         pending = dict(work.rows)
         for _ in range(MAX_WAVES):
             if not pending:
@@ -241,13 +269,16 @@ class Pipeline:
         """Zoho's callbacks are settled apart: see :mod:`.zoho_edits`."""
         if not rows:
             return []
-        return await settle_edits(self.engine, self.connection_id, self.zoho, self.mapping, rows)
+        return await settle_edits(
+            self.engine, self.connection_id, self.zoho, self.mapping, rows,
+            in_flight=lambda record_type, record_id: (record_type, record_id) in self._holding,
+        )  # fmt: skip
 
     async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
         rows: dict[Key, Any] = {}
         wanted: set[Key] = set()
         for key, group in events.items():
-            payload = newest_payload(group)
+            payload = newest_payload(group, work.written_at.get(key))
             if payload is not None:
                 rows[key] = payload
             else:
@@ -281,6 +312,7 @@ class Pipeline:
             for record_id, link in links.items():
                 work.zoho_ids[(record_type, record_id)] = link.zoho_id
                 work.hashes[(record_type, record_id)] = link.payload_hash
+                work.written_at[(record_type, record_id)] = link.written_at
 
     async def _wave(self, work: _Batch, pending: dict[Key, Any]) -> dict[Key, Any]:
         """Write what is ready; return what must wait for the next wave."""

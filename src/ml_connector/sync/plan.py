@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ml_connector.mapping import (
@@ -39,16 +40,23 @@ def coalesce(rows: Iterable[InboxRow]) -> dict[Key, list[InboxRow]]:
 ROW_SOURCES = frozenset({"poll", "backfill"})
 
 
-def newest_payload(events: list[InboxRow]) -> dict[str, Any] | None:
+def newest_payload(
+    events: list[InboxRow], written_at: datetime | None = None
+) -> dict[str, Any] | None:
     """The most recent row carried by the events (polls, backfills), if any carried one.
 
     A change event after the newest carried row means the row is out of date: it is read again.
+    So does a write of the record at or after the row was read (``written_at``, from its link):
+    a backfill row handed back by a dead worker's lease, say, is older than the change event
+    written meanwhile, and writing it would put the old values back in Zoho.
     """
-    newest: dict[str, Any] | None = None
+    newest: InboxRow | None = None
     for event in events:
         carries = event.source in ROW_SOURCES and event.payload
-        newest = event.payload if carries else None
-    return newest
+        newest = event if carries else None
+    if newest is None or (written_at is not None and written_at >= newest.received_at):
+        return None
+    return newest.payload
 
 
 @dataclass

@@ -24,7 +24,7 @@ not synced yet for an edit made in Zoho. Records we never wrote (no link) are no
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -75,15 +75,28 @@ class _Context:
     connection_id: int
     zoho: EditableZoho
     mapping: MappingFile
+    in_flight: Callable[[str, str], bool]
 
 
 async def settle_edits(
-    engine: Engine, connection_id: int, zoho: object, mapping: MappingFile, rows: list[InboxRow]
+    engine: Engine,
+    connection_id: int,
+    zoho: object,
+    mapping: MappingFile,
+    rows: list[InboxRow],
+    *,
+    in_flight: Callable[[str, str], bool] = lambda _type, _id: False,
 ) -> list[AuditEntry]:
-    """Handle a batch's callback rows; the audit entries of what was re-asserted or reported."""
+    """Handle a batch's callback rows; the audit entries of what was re-asserted or reported.
+
+    A record ``in_flight(type, id)`` is being written by a batch not yet committed: Zoho may
+    already hold that write while the audit trail still holds the one before, so comparing
+    would take our own write for a person's edit and put the old values back. That write
+    carries NetSuite's values into the fields it owns anyway, so the callback is let go.
+    """
     if not isinstance(zoho, EditableZoho):
         raise TypeError("settling Zoho edits needs a client that reads records by id")
-    context = _Context(engine, connection_id, zoho, mapping)
+    context = _Context(engine, connection_id, zoho, mapping, in_flight)
     entries: list[AuditEntry] = []
     for module, ids in _by_module(rows).items():
         entity = _entity(mapping, module)
@@ -119,6 +132,8 @@ async def _settle_module(
         )
         if link is None:
             entries.append(_skipped(module, zoho_id, "NOT_OURS", "not written by this sync"))
+            continue
+        if context.in_flight(link.ns_type, link.ns_id):
             continue
         entries += await _compare(context, entity, link, found.get(zoho_id), writes)
     return entries + await _reassert(context, entity, writes)

@@ -2,7 +2,9 @@
 
 Zoho stops posting at ``channel_expiry`` without telling anyone, and forgets an expired channel,
 so renewing it then answers 4xx. A channel is therefore renewed (PATCH, new expiry) once a
-fraction of its life has passed, and a refused renewal provisions a new channel at once. What
+fraction of its life has passed, and a refused renewal provisions a new channel at once. A
+channel not yet due is looked up (GET) at each upkeep, so one Zoho dropped early is replaced
+then rather than at its renewal time. What
 Zoho missed meanwhile is found by polling, which is the safety net (DESIGN.md §1).
 
 Zoho's callbacks carry no signature, only the token given to the channel; each channel gets its
@@ -161,6 +163,21 @@ async def _renew(crm: ZohoCRM, channel_id: str, expires: datetime) -> datetime |
     raise ChannelRefusedError("PATCH", status, code, message)
 
 
+async def _listed(crm: ZohoCRM, channel_id: str) -> bool:
+    """Whether Zoho still has the channel; it stops posting silently when it drops one.
+
+    Only a clear "no such channel" (204, or a 4xx) counts as gone: a failing Zoho keeps the
+    channel we have, and the next upkeep asks again.
+    """
+    status, body = await crm.watch("GET", params={"channel_id": channel_id})
+    if status == 204 or 400 <= status < 500:
+        return False
+    listed = body.get("watch") or []
+    return status >= 500 or any(
+        isinstance(e, dict) and str(e.get("channel_id")) == channel_id for e in listed
+    )
+
+
 @dataclass(frozen=True)
 class _Scope:
     engine: Engine
@@ -198,7 +215,10 @@ async def _maintain(scope: _Scope) -> Action:
         await _delete(scope.crm, current.channel_id)  # or it would post for up to its life
         return "replaced"
     if not scope.policy.due(current, scope.now):
-        return "current"
+        if await _listed(scope.crm, current.channel_id):
+            return "current"
+        await _provision(scope, current)  # Zoho dropped it early: nothing would be posted
+        return "replaced"
     expires = await _renew(scope.crm, current.channel_id, scope.now + scope.policy.lifetime)
     if expires is None:
         await _provision(scope, current)

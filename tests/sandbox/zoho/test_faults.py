@@ -124,3 +124,17 @@ def test_state_shows_records_channels_and_custom_fields(
     assert [c["channel_id"] for c in state["channels"]] == ["1"]
     assert state["tokens"]["live_access_tokens"] == 1
     assert state["edition"] == "enterprise"
+
+
+def test_faults_done_to_calls_are_counted_by_kind_even_once_spent(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    control.post("/faults", json={"kind": "status", "status": 503, "count": 2})
+    control.post("/faults", json={"kind": "reset", "path": "/crm/v8/Accounts", "count": 1})
+    control.post("/faults", json={"kind": "latency", "latency_ms": 1, "count": 1})
+    statuses = [api.get("/crm/v8/org").status_code for _ in range(3)]
+    with pytest.raises(httpx.TransportError):
+        api.get("/crm/v8/Accounts")
+    listed = control.get("/faults").json()
+    assert statuses == [503, 503, 200]
+    assert listed == {"faults": [], "injected": {"503": 2, "latency": 1, "reset": 1}}

@@ -12,6 +12,8 @@ None of it is Zoho's API; none of it is counted, limited or faulted.
     POST   /_sandbox/faults                 {"kind": "status"|"reset"|"latency", "path": prefix,
                                             "status": 429|5xx, "probability": p, "count": n,
                                             "latency_ms": ms}; DELETE clears them all
+    GET    /_sandbox/faults                 the faults in force, and how many of each kind were
+                                            done to calls ("429", "503", "reset", "latency")
     POST   /_sandbox/tokens/expire          every access token expires now
     POST   /_sandbox/channels/expire        {"channel_ids": [...]} (all when absent) expire now
     PUT    /_sandbox/settings               {"edition", "token_ttl", "credit_budget", "latency_ms",
@@ -135,6 +137,11 @@ class ControlRoutes:
         self.org.faults.faults.append(fault)
         return json_response({"faults": self.org.faults.describe()}, 201)
 
+    async def list_faults(self, request: Request) -> Response:
+        """The faults in force and how often each kind was injected since start."""
+        faults = self.org.faults
+        return json_response({"faults": faults.describe(), "injected": dict(faults.injected)})
+
     async def clear_faults(self, request: Request) -> Response:
         """Remove every injected fault."""
         self.org.faults.faults.clear()
@@ -223,6 +230,7 @@ def control_routes(org: OrgState) -> list[Route]:
         Route(records + "/{record_id}", h.ui_edit, methods=["PATCH"]),
         Route(records + "/{record_id}", h.ui_delete, methods=["DELETE"]),
         Route("/_sandbox/faults", h.add_fault, methods=["POST"]),
+        Route("/_sandbox/faults", h.list_faults, methods=["GET"]),
         Route("/_sandbox/faults", h.clear_faults, methods=["DELETE"]),
         Route("/_sandbox/tokens/expire", h.expire_tokens, methods=["POST"]),
         Route("/_sandbox/channels/expire", h.expire_channels, methods=["POST"]),

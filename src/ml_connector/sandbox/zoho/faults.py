@@ -73,6 +73,9 @@ class FaultPlan:
         self.rng = rng
         self.latency_ms = latency_ms
         self.faults: list[Fault] = []
+        # What was actually done to calls, by kind ("429", "503", "reset", "latency"): a fault
+        # that never fired proves nothing, and scheduled ones vanish once spent.
+        self.injected: Counter[str] = Counter()
 
     def firing(self, path: str) -> list[Fault]:
         """The faults that fire for this call, consuming scheduled ones."""
@@ -84,6 +87,10 @@ class FaultPlan:
                 fired.append(fault)
         self.faults = [f for f in self.faults if f.count is None or f.count > 0]
         return fired
+
+    def applied(self, fault: Fault) -> None:
+        """Count a fault done to a call."""
+        self.injected[str(fault.status) if fault.kind == "status" else fault.kind] += 1
 
     def describe(self) -> list[Json]:
         """The faults as the control API shows them."""
@@ -128,13 +135,17 @@ class FaultMiddleware:
         path = scope["path"]
         fired = self.plan.firing(path)
         delay = self.plan.latency_ms + sum(f.latency_ms for f in fired if f.kind == "latency")
+        for spike in (f for f in fired if f.kind == "latency"):
+            self.plan.applied(spike)
         if delay:
             await asyncio.sleep(delay / 1000)
         for fault in fired:
             if fault.kind == "reset":
+                self.plan.applied(fault)
                 await send({"type": "http.response.start", "status": 200, "headers": []})
                 raise InjectedResetError(path)
             if fault.kind == "status":
+                self.plan.applied(fault)
                 await _injected_status(fault.status)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
