@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ml_connector.sandbox.netsuite.account import Account
 from ml_connector.sandbox.netsuite.faults import Fault
 from ml_connector.sandbox.netsuite.problems import concurrency_exceeded, problem
+from ml_connector.sandbox.slots import freeing_on_completion
 
 __all__ = ["Gate", "SimulatedConnectionReset", "endpoint_key"]
 
@@ -76,10 +77,14 @@ class Gate:
             await concurrency_exceeded()(scope, receive, send)
             return
         self._in_flight += 1
+        sending, free = freeing_on_completion(send, self._leave)
         try:
-            await self._serve(faults, scope, receive, send)
+            await self._serve(faults, scope, receive, sending)
         finally:
-            self._in_flight -= 1
+            free()
+
+    def _leave(self) -> None:
+        self._in_flight -= 1
 
     async def _serve(self, faults: list[Fault], scope: Scope, receive: Receive, send: Send) -> None:
         delay = self._account.settings.latency_ms + sum(f.latency_ms for f in faults)

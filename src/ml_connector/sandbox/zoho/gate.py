@@ -14,6 +14,8 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ml_connector.sandbox.slots import freeing_on_completion
+
 from .limits import Credits, InFlight, write_cost
 from .responses import crm_error, too_many_requests
 from .scopes import covers
@@ -101,21 +103,22 @@ class CrmGate:
         if not in_flight.enter():
             await too_many_requests()(scope, _replay(body), send)
             return
+        sending, free = freeing_on_completion(send, in_flight.leave)
         try:
-            await self._admit_heavy(scope, body, send, records)
+            await self._admit_heavy(scope, body, sending, records)
         finally:
-            in_flight.leave()
+            free()
 
     async def _admit_heavy(self, scope: Scope, body: bytes, send: Send, records: int) -> None:
         in_flight, heavy = self.in_flight(), records > 10
         if heavy and not in_flight.enter_heavy():
             await too_many_requests()(scope, _replay(body), send)
             return
+        sending, free = freeing_on_completion(send, in_flight.leave_heavy if heavy else _nothing)
         try:
-            await self._charge(scope, body, send, records)
+            await self._charge(scope, body, sending, records)
         finally:
-            if heavy:
-                in_flight.leave_heavy()
+            free()
 
     async def _charge(self, scope: Scope, body: bytes, send: Send, records: int) -> None:
         credits = self.credits()
@@ -129,3 +132,7 @@ class CrmGate:
             await send(message)
 
         await self.app(scope, _replay(body), send_with_credits)
+
+
+def _nothing() -> None:
+    """A light call holds no heavy slot."""
