@@ -107,6 +107,7 @@ class _Batch:
     zoho_ids: dict[Key, str] = field(default_factory=dict)
     hashes: dict[Key, str | None] = field(default_factory=dict)
     written_at: dict[Key, datetime | None] = field(default_factory=dict)
+    held: list[Key] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -138,6 +139,7 @@ class Pipeline:
         # Shared by the batches in flight: Zoho ids written but maybe not yet committed (Zoho
         # has them, so a lookup may point at them), and which records each batch holds.
         self._written: dict[Key, str] = {}
+        self._written_facts: dict[Key, tuple[str, datetime]] = {}  # payload hash, when
         self._holding: dict[Key, int] = {}
         self._progress = asyncio.Event()
 
@@ -193,9 +195,9 @@ class Pipeline:
         )
         events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
         await self._after_holders(events)
-        with self._held(events):  # until committed: Zoho may have the writes before the store
+        with self._held(events) as held:  # until committed: Zoho may have them before the store
             try:
-                work = await self._settle(claimed, events)
+                work = await self._settle(claimed, events, held)
             except BaseException as exc:
                 await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
                 await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
@@ -232,13 +234,13 @@ class Pipeline:
                 return  # a holder stuck for that long: go ahead rather than stall the drain
 
     @contextlib.contextmanager
-    def _held(self, keys: Iterable[Key]) -> Iterator[None]:
+    def _held(self, keys: Iterable[Key]) -> Iterator[list[Key]]:
         """Mark records as held by a batch in flight, from its claim to its commit."""
         held = list(keys)
         for key in held:
             self._holding[key] = self._holding.get(key, 0) + 1
         try:
-            yield
+            yield held  # the batch adds the dependencies it fetches to write itself
         finally:
             for key in held:
                 if (left := self._holding[key] - 1) > 0:
@@ -252,8 +254,10 @@ class Pipeline:
         self._progress.set()
         self._progress = asyncio.Event()
 
-    async def _settle(self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]]) -> _Batch:
-        work = _Batch()
+    async def _settle(
+        self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]], held: list[Key]
+    ) -> _Batch:
+        work = _Batch(held=held)
         work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
         await self._known(work, events)  # before the rows: a link says when we last wrote
         work.rows = await self._rows(events, work)
@@ -305,6 +309,7 @@ class Pipeline:
         for key in keys:
             if key in self._written:  # written by a batch in flight, maybe not committed yet
                 work.zoho_ids[key] = self._written[key]
+                work.hashes[key], work.written_at[key] = self._written_facts[key]
         for record_type, ids in _by_type(set(keys)).items():
             links = await asyncio.to_thread(
                 find_links, self.engine, self.connection_id, record_type, ids
@@ -330,7 +335,11 @@ class Pipeline:
         await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
         # a record another batch in flight holds is waited for, not fetched and written twice
         elsewhere = {key for key in absent - set(work.zoho_ids) if key in self._holding}
-        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids) - elsewhere))
+        fetching = absent - set(work.zoho_ids) - elsewhere
+        for key in fetching:  # this batch writes them: others wait for it rather than write too
+            self._holding[key] = self._holding.get(key, 0) + 1
+            work.held.append(key)
+        dependencies = await self._fetch(_by_type(fetching))
         if not (wave.write or dependencies or needs & set(work.zoho_ids)):
             while elsewhere and await self._other_batches_progress():
                 if any(k in self._written or k not in self._holding for k in elsewhere):
@@ -368,6 +377,7 @@ class Pipeline:
         if result.ok and result.record_id:
             work.zoho_ids[key] = self._written[key] = result.record_id
             digest = record.payload_hash()
+            self._written_facts[key] = (digest, now)
             work.hashes[key] = digest
             work.links.append(Link(*key, record.module, result.record_id, digest, now))
             outcome, code, message = WRITTEN, None, None
