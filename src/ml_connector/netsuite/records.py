@@ -9,42 +9,24 @@ concurrency pool.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from ml_connector.errors import PermanentError, RetryableError
+from ml_connector.netsuite.caller import NetSuiteCaller
 from ml_connector.netsuite.problems import raise_for_netsuite
-from ml_connector.rest import AdaptiveLimiter, RetryPolicy, call_with_retries
 
 __all__ = ["RecordService"]
 
 PATH = "/services/rest/record/v1"
 
 
-class RecordService:
+class RecordService(NetSuiteCaller):
     """Record writes over one authenticated NetSuite client."""
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        limiter: AdaptiveLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._http = http
-        self.limiter = limiter or AdaptiveLimiter(4, adaptive=False)
-        self._policy = policy or RetryPolicy()
-        self._sleep = sleep
 
     async def create(self, record_type: str, body: Mapping[str, Any]) -> str:
         """Create one record; its internal id (from ``Location``)."""
-        return await call_with_retries(
-            lambda: self._create(record_type, body), self._policy, sleep=self._sleep
-        )
+        return await self._retrying(lambda: self._create(record_type, body))
 
     async def _create(self, record_type: str, body: Mapping[str, Any]) -> str:
         async with self.limiter.slot():

@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 
 from ml_connector.errors import RetryableError
+from ml_connector.netsuite.caller import NetSuiteCaller
 from ml_connector.netsuite.problems import raise_for_netsuite
-from ml_connector.rest import AdaptiveLimiter, RetryPolicy, call_with_retries
+from ml_connector.rest import AdaptiveLimiter, RetryPolicy
 
 __all__ = ["MAX_PAGE", "MAX_ROWS", "Page", "SuiteQL"]
 
@@ -39,7 +40,7 @@ class Page:
     offset: int
 
 
-class SuiteQL:
+class SuiteQL(NetSuiteCaller):
     """SuiteQL over one authenticated NetSuite client."""
 
     def __init__(
@@ -50,10 +51,7 @@ class SuiteQL:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._http = http
-        self.limiter = limiter or AdaptiveLimiter(4, adaptive=False)
-        self._policy = policy or RetryPolicy()
-        self._sleep = sleep
+        super().__init__(http, limiter=limiter, policy=policy, sleep=sleep)
         self.calls = 0
         self.throttled = 0
 
@@ -63,9 +61,7 @@ class SuiteQL:
         """One page; retried on 429 and 5xx within the policy."""
         if not 1 <= limit <= MAX_PAGE or offset % limit:
             raise ValueError("limit must be 1..1000 and offset a multiple of it")
-        return await call_with_retries(
-            lambda: self._fetch(query, params, limit, offset), self._policy, sleep=self._sleep
-        )
+        return await self._retrying(lambda: self._fetch(query, params, limit, offset))
 
     async def _fetch(self, query: str, params: Params, limit: int, offset: int) -> Page:
         body: dict[str, Any] = {"q": query}
