@@ -335,11 +335,7 @@ class Pipeline:
         await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
         # a record another batch in flight holds is waited for, not fetched and written twice
         elsewhere = {key for key in absent - set(work.zoho_ids) if key in self._holding}
-        fetching = absent - set(work.zoho_ids) - elsewhere
-        for key in fetching:  # this batch writes them: others wait for it rather than write too
-            self._holding[key] = self._holding.get(key, 0) + 1
-            work.held.append(key)
-        dependencies = await self._fetch(_by_type(fetching))
+        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids) - elsewhere))
         if not (wave.write or dependencies or needs & set(work.zoho_ids)):
             while elsewhere and await self._other_batches_progress():
                 if any(k in self._written or k not in self._holding for k in elsewhere):
