@@ -107,7 +107,7 @@ class _Batch:
     zoho_ids: dict[Key, str] = field(default_factory=dict)
     hashes: dict[Key, str | None] = field(default_factory=dict)
     written_at: dict[Key, datetime | None] = field(default_factory=dict)
-    held: list[Key] = field(default_factory=list)
+    fetching: set[Key] = field(default_factory=set)  # dependencies fetched, not yet written
     links: list[Link] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -137,10 +137,12 @@ class Pipeline:
         self.batch, self.lease, self.clock = batch, lease, clock
         self.packer = UpsertPacker(zoho, capacity=capacity)
         # Shared by the batches in flight: Zoho ids written but maybe not yet committed (Zoho
-        # has them, so a lookup may point at them), and which records each batch holds.
+        # has them, so a lookup may point at them), which records each batch holds from claim
+        # to commit, and which dependencies a batch fetched to write itself, until it has.
         self._written: dict[Key, str] = {}
         self._written_facts: dict[Key, tuple[str, datetime]] = {}  # payload hash, when
         self._holding: dict[Key, int] = {}
+        self._fetching: dict[Key, int] = {}
         self._progress = asyncio.Event()
 
     def _now(self) -> datetime:
@@ -195,13 +197,16 @@ class Pipeline:
         )
         events = coalesce(r for r in claimed if r.source != CALLBACK_SOURCE)
         await self._after_holders(events)
-        with self._held(events) as held:  # until committed: Zoho may have them before the store
+        work = _Batch()
+        with self._held(events):  # until committed: Zoho may have them before the store
             try:
-                work = await self._settle(claimed, events, held)
+                await self._settle(work, claimed, events)
             except BaseException as exc:
                 await asyncio.to_thread(release, self.engine, [row.id for row in claimed])
                 await asyncio.to_thread(self._close_run, run_id, {}, f"{type(exc).__name__}: {exc}")
                 raise
+            finally:
+                self._fetched(work, set(work.fetching))
             await asyncio.to_thread(self._commit, work, claimed, run_id)
         report = DrainReport(
             len(claimed), work.count(WRITTEN), work.count(UNCHANGED), work.count(FAILED),
@@ -229,24 +234,31 @@ class Pipeline:
         row is read again (see :func:`.plan.newest_payload`).
         """
         wanted = list(keys)
-        while any(key in self._holding for key in wanted):
+        while any(self._taken(key) for key in wanted):
             if not await self._other_batches_progress():
                 return  # a holder stuck for that long: go ahead rather than stall the drain
 
+    def _taken(self, key: Key) -> bool:
+        """Whether a batch in flight holds this record or fetched it to write as a dependency."""
+        return key in self._holding or key in self._fetching
+
     @contextlib.contextmanager
-    def _held(self, keys: Iterable[Key]) -> Iterator[list[Key]]:
+    def _held(self, keys: Iterable[Key]) -> Iterator[None]:
         """Mark records as held by a batch in flight, from its claim to its commit."""
         held = list(keys)
-        for key in held:
-            self._holding[key] = self._holding.get(key, 0) + 1
+        _count(self._holding, held, +1)
         try:
-            yield held  # the batch adds the dependencies it fetches to write itself
+            yield
         finally:
-            for key in held:
-                if (left := self._holding[key] - 1) > 0:
-                    self._holding[key] = left
-                else:
-                    del self._holding[key]
+            _count(self._holding, held, -1)
+            self._progressed()
+
+    def _fetched(self, work: _Batch, keys: set[Key]) -> None:
+        """Let go of dependencies this batch has written (or failed, or did not find)."""
+        keys &= work.fetching
+        if keys:
+            work.fetching -= keys
+            _count(self._fetching, keys, -1)
             self._progressed()
 
     def _progressed(self) -> None:
@@ -255,9 +267,8 @@ class Pipeline:
         self._progress = asyncio.Event()
 
     async def _settle(
-        self, claimed: list[InboxRow], events: dict[Key, list[InboxRow]], held: list[Key]
-    ) -> _Batch:
-        work = _Batch(held=held)
+        self, work: _Batch, claimed: list[InboxRow], events: dict[Key, list[InboxRow]]
+    ) -> None:
         work.audit += await self._zoho_edits([r for r in claimed if r.source == CALLBACK_SOURCE])
         await self._known(work, events)  # before the rows: a link says when we last wrote
         work.rows = await self._rows(events, work)
@@ -267,7 +278,6 @@ class Pipeline:
                 break
             pending = await self._wave(work, pending)
         self._unresolved(work, pending)  # a parent chain deeper than MAX_WAVES levels: reported
-        return work
 
     async def _zoho_edits(self, rows: list[InboxRow]) -> list[AuditEntry]:
         """Zoho's callbacks are settled apart: see :mod:`.zoho_edits`."""
@@ -275,7 +285,7 @@ class Pipeline:
             return []
         return await settle_edits(
             self.engine, self.connection_id, self.zoho, self.mapping, rows,
-            in_flight=lambda record_type, record_id: (record_type, record_id) in self._holding,
+            in_flight=lambda record_type, record_id: self._taken((record_type, record_id)),
         )  # fmt: skip
 
     async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
@@ -333,12 +343,16 @@ class Pipeline:
         # are journalled as waiting for it, and replay completes them once it is fixed
         absent = {need for need in needs - set(work.zoho_ids) - failed if need not in pending}
         await self._known(work, dict.fromkeys(absent))  # linked by another run meanwhile?
-        # a record another batch in flight holds is waited for, not fetched and written twice
-        elsewhere = {key for key in absent - set(work.zoho_ids) if key in self._holding}
-        dependencies = await self._fetch(_by_type(absent - set(work.zoho_ids) - elsewhere))
+        # a record another batch in flight holds or fetched is waited for, not written twice
+        elsewhere = {key for key in absent - set(work.zoho_ids) if self._taken(key)}
+        mine = absent - set(work.zoho_ids) - elsewhere
+        work.fetching |= mine  # taken before the fetch, so no other batch fetches them too
+        _count(self._fetching, mine, +1)
+        dependencies = await self._fetch(_by_type(mine))
+        self._fetched(work, mine - set(dependencies))
         if not (wave.write or dependencies or needs & set(work.zoho_ids)):
             while elsewhere and await self._other_batches_progress():
-                if any(k in self._written or k not in self._holding for k in elsewhere):
+                if any(k in self._written or not self._taken(k) for k in elsewhere):
                     return waiting  # written (or let go) by the other batch: map again
             self._unresolved(work, waiting, wave.waiting)
             return {}
@@ -364,6 +378,7 @@ class Pipeline:
         for group, results in zip(by_module.values(), answers, strict=True):
             for record, result in zip(group, results, strict=True):
                 self._journal(work, record, result, now)
+        self._fetched(work, {(r.source_type, r.source_id) for r in records})
         self._progressed()
 
     def _journal(
@@ -404,6 +419,14 @@ class Pipeline:
                            mapping_version=self.mapping.version,
                            message=f"waits for records that could not be written: {detail}")
             )  # fmt: skip
+
+
+def _count(counts: dict[Key, int], keys: Iterable[Key], step: int) -> None:
+    for key in keys:
+        if (left := counts.get(key, 0) + step) > 0:
+            counts[key] = left
+        else:
+            counts.pop(key, None)
 
 
 def _by_type(keys: set[Key]) -> dict[str, list[str]]:
