@@ -169,6 +169,44 @@ async def test_events_without_rows_are_fetched_and_unchanged_records_skipped(
         assert conn.execute(select(func.count()).select_from(links)).scalar_one() == first.written
 
 
+def _change_events(w: World, record_type: str, ids: list[str], tag: str) -> None:
+    """Change events (ids only, as the SuiteScript sends them) committed to the inbox."""
+    now = datetime.now(UTC)
+    base = {"connection_id": w.connection_id, "source": "event", "record_type": record_type}
+    rows = [
+        base | {"idempotency_key": f"{tag}-{r}", "record_id": r, "status": "pending",
+                "received_at": now}
+        for r in ids
+    ]  # fmt: skip
+    with w.store.engine.begin() as conn:
+        conn.execute(inbox.insert(), rows)
+
+
+async def test_a_lingering_drain_takes_events_that_arrive_while_it_runs(store: Store) -> None:
+    async with world(store, 150) as w:
+        ids = [str(row["id"]) for row in w.netsuite.account.db.select("SELECT id FROM vendor")]
+        early, late = ids[: len(ids) // 2], ids[len(ids) // 2 :]
+        rests = 0
+
+        async def rest() -> None:  # the late events arrive while the drain's workers are idle
+            nonlocal rests
+            rests += 1
+            if rests == 1:
+                _change_events(w, "vendor", late, "late")
+            await asyncio.sleep(0)
+
+        _change_events(w, "vendor", early, "early")
+        brief = await w.pipeline.drain(workers=3, rest=rest)  # no linger: ends when idle
+        assert (brief.claimed, rests) == (len(early), 0)
+        _change_events(w, "vendor", early, "again")
+        lingering = await w.pipeline.drain(workers=3, linger=0.01, rest=rest)
+        zoho = await w.zoho_records()
+    assert lingering.claimed == len(early) + len(late), "the late events are taken by this drain"
+    assert (lingering.written, lingering.unchanged) == (len(late), len(early))
+    assert w.inbox_statuses() == {"done": 2 * len(early) + len(late)}
+    assert len([r for r in zoho["Vendors"] if r.get("NetSuite_ID")]) == len(ids)
+
+
 async def test_batches_in_flight_write_each_record_once(store: Store) -> None:
     async with world(store, 400) as w:
         for record_type in RECORD_TYPES:

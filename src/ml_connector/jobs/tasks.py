@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from huey import Huey
 
+from ml_connector.jobs.wakeups import DEFAULT_WINDOW, WakeCoalescer
 from ml_connector.jobs.work import (
     JobContext,
     active_connections,
@@ -47,8 +48,13 @@ class Tasks:
         *,
         public_url: str | None = None,
         channel_policy: ChannelPolicy | None = None,
+        wake_window: float = DEFAULT_WINDOW,
     ) -> None:
-        """``public_url`` is where Zoho reaches the service; without it no channel is kept."""
+        """``public_url`` is where Zoho reaches the service; without it no channel is kept.
+
+        Wake-ups of one connection are sent at most once per ``wake_window`` seconds (see
+        :mod:`.wakeups`); 0 sends one per event.
+        """
         self.queue, self.context = queue, context
         self.public_url, self.channel_policy = public_url, channel_policy or ChannelPolicy()
         self.drain: Task = queue.task(name="drain")(self._drain)
@@ -61,10 +67,11 @@ class Tasks:
         self.refresh_all: Task = queue.task(name="refresh_all")(self._fan_out(self.refresh))
         self.channels: Task = queue.task(name="zoho_channels")(self._channels)
         self.channels_all: Task = queue.task(name="zoho_channels_all")(self._channels_all)
+        self._wake = WakeCoalescer(self.drain, wake_window)
 
     def wake(self, connection: str) -> None:
         """Ask a worker to drain ``connection`` soon (an event was just stored)."""
-        self.drain(connection)
+        self._wake(connection)
 
     def _fan_out(self, task: Task) -> Callable[[], None]:
         def fan_out() -> None:

@@ -78,6 +78,8 @@ class JobContext:
     batches_in_flight: int = 6
     # how long one drain keeps a worker before the connection goes to the back of the queue
     turn_seconds: float = 30.0
+    # how long a drain stays for new events once nothing is left (see Pipeline.drain)
+    linger_seconds: float = 1.0
     # how long the audit trail, runs and finished inbox rows are kept
     retention: timedelta = timedelta(days=90)
 
@@ -159,6 +161,7 @@ async def drain_connection(
                 until=turn_over,
                 guard=lambda batch: _finish_or_release(context, batch),
                 after_batch=keep_lock,
+                linger=context.linger_seconds,
             )
     finally:
         release(context.engine, lock, holder)

@@ -42,7 +42,7 @@ from ml_connector.store.audit import (
     record_audit,
 )
 from ml_connector.store.inbox import InboxRow
-from ml_connector.store.leases import claim, finish, release
+from ml_connector.store.leases import claim, claimable, finish, release
 from ml_connector.store.links import Link, find_links, save_links
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.sync.packing import Group, UpsertPacker
@@ -54,6 +54,8 @@ __all__ = ["DrainReport", "Guard", "Pipeline", "WriteResultLike", "ZohoWriter"]
 MAX_WAVES = 16
 # how long a batch waits for a record that another batch in flight is writing
 ELSEWHERE_SECONDS = 60.0
+# how long an idle worker of a lingering drain rests before looking for new rows again
+LINGER_REST_SECONDS = 0.2
 
 Guard = Callable[[Coroutine[Any, Any, "DrainReport"]], Awaitable["DrainReport"]]
 
@@ -115,6 +117,20 @@ class _Batch:
         return sum(1 for entry in self.audit if entry.outcome == outcome)
 
 
+@dataclass
+class _Idle:
+    """What a drain's workers share about waiting for rows (see ``Pipeline.drain``)."""
+
+    rest: Callable[[], Awaitable[None]]
+    busy: int = 0  # batches in flight
+    claimed_at: float = field(default_factory=time.monotonic)  # when a claim last found rows
+    watch: asyncio.Lock = field(default_factory=asyncio.Lock)  # one idle worker looks at a time
+
+
+async def _rest() -> None:
+    await asyncio.sleep(LINGER_REST_SECONDS)
+
+
 class Pipeline:
     """Drains one connection's inbox into Zoho."""
 
@@ -155,6 +171,8 @@ class Pipeline:
         until: Callable[[], bool] | None = None,
         guard: Guard | None = None,
         after_batch: Callable[[DrainReport], Awaitable[None]] | None = None,
+        linger: float = 0.0,
+        rest: Callable[[], Awaitable[None]] | None = None,
     ) -> DrainReport:
         """Drain until nothing is claimable; ``workers`` batches are in flight at once.
 
@@ -164,25 +182,57 @@ class Pipeline:
         it answers True (a shutdown, the end of a connection's turn), so every worker makes
         progress at least once; ``guard`` wraps
         each batch (e.g. to cancel it past a grace period); ``after_batch`` hears each report.
+
+        With ``linger``, a worker that finds nothing to claim does not end the drain while
+        events keep arriving: idle workers take turns to look again after ``rest`` (0.2 s by
+        default), one at a time, so under a steady stream a new batch starts every rest while
+        earlier ones wait on NetSuite and Zoho, instead of one batch collecting everything that
+        arrived during the previous one's calls. The drain ends once no batch is in flight and
+        nothing was claimed for ``linger`` seconds.
         """
+        idle = _Idle(rest or _rest)
 
         async def one_worker() -> DrainReport:
             total = DrainReport()
             async with self.packer.producing():
                 while True:
                     batch = self.drain_once()
-                    report = await (batch if guard is None else guard(batch))
-                    if not report.claimed:
-                        break
-                    total += report
-                    if after_batch is not None:
-                        await after_batch(report)
+                    idle.busy += 1
+                    try:
+                        report = await (batch if guard is None else guard(batch))
+                    finally:
+                        idle.busy -= 1
+                    if report.claimed:
+                        idle.claimed_at = time.monotonic()
+                        total += report
+                        if after_batch is not None:
+                            await after_batch(report)
                     if until is not None and until():
+                        break
+                    if not report.claimed and (
+                        linger <= 0 or not await self._rows_arrive(idle, linger, until)
+                    ):
                         break
             return total
 
         reports = await asyncio.gather(*(one_worker() for _ in range(workers)))
         return sum(reports, DrainReport())
+
+    async def _rows_arrive(
+        self, idle: _Idle, linger: float, until: Callable[[], bool] | None
+    ) -> bool:
+        """Wait, while the drain lingers, until rows are claimable; False to end the drain."""
+        with self.packer.blocked():  # an idle worker adds nothing to the calls being filled
+            async with idle.watch:
+                while True:
+                    quiet = time.monotonic() - idle.claimed_at
+                    if (not idle.busy and quiet >= linger) or (until is not None and until()):
+                        return False
+                    await idle.rest()
+                    if await asyncio.to_thread(
+                        claimable, self.engine, self.connection_id, self._now()
+                    ):
+                        return True
 
     async def drain_once(self) -> DrainReport:
         """Claim one batch and carry it all the way to Zoho."""
