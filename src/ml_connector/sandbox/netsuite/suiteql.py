@@ -11,6 +11,10 @@ Translation keeps NetSuite's semantics where a client could notice them:
   as NetSuite does; only ``TO_CHAR`` gives the time. (The account time zone is UTC here.)
 - ``WITH``, statements other than ``SELECT``, syntax errors and unknown tables or columns raise
   :class:`SuiteQLError` carrying NetSuite's wording.
+- SQLite is not what NetSuite runs, so what only SQLite has is refused as NetSuite refuses what it
+  does not know: its catalog tables (``sqlite_master``), table-valued functions, functions Oracle
+  lacks (``strftime``, ``IFNULL``, ``sqlite_version`` …), and ``DATE '…'``/``TIMESTAMP '…'``
+  literals, which SuiteQL does not accept (reference §2: wrap dates with ``TO_DATE``).
 """
 
 # ruff: noqa: S608 - SQL is built only from the fixed schema's names; values are bound.
@@ -18,6 +22,7 @@ Translation keeps NetSuite's semantics where a client could notice them:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -26,9 +31,12 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp, transforms
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
+from sqlglot.tokens import Token, TokenType
 
 from ml_connector.sandbox.netsuite.database import Database
+from ml_connector.sandbox.netsuite.schema import QUERYABLE
 
 __all__ = ["Page", "SuiteQLError", "install_functions", "run_page"]
 
@@ -50,6 +58,15 @@ _DISPLAY_NAMES: dict[str, str | dict[str, str]] = {
     "entity": "entity",
 }
 _NAME_COLUMN = {"entity": "entityid", "currency": "name"}
+# Functions SQLite answers that Oracle SQL has not: a query using one fails against NetSuite.
+_SQLITE_ONLY = frozenset({
+    "changes", "date", "datetime", "format", "glob", "group_concat", "hex", "ifnull",
+    "iif", "julianday", "last_insert_rowid", "likelihood", "likely", "load_extension", "printf",
+    "quote", "random", "randomblob", "strftime", "time", "timediff", "total", "total_changes",
+    "typeof", "unhex", "unicode", "unixepoch", "unlikely", "zeroblob",
+})  # fmt: skip
+_SQLITE_PREFIXES = ("sqlite_", "pragma_")
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class SuiteQLError(Exception):
@@ -140,6 +157,46 @@ def _replace_all_functions(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def _unknown_table(name: str) -> SuiteQLError:
+    return SuiteQLError(
+        "Invalid search query. Detailed unprocessed description follows. "
+        f"Search error occurred: Record '{name}' was not found."
+    )
+
+
+def _unknown_function(name: str) -> SuiteQLError:
+    return SuiteQLError(
+        "Invalid search query. Detailed unprocessed description follows. "
+        f"Unknown function {name.upper()}."
+    )
+
+
+def _sqlite_only(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SQLITE_ONLY or lowered.startswith(_SQLITE_PREFIXES)
+
+
+def _check_tokens(tokens: list[Token]) -> None:
+    """Refuse SQLite-only function calls and ``DATE '…'``/``TIMESTAMP '…'`` literals."""
+    for token, following in itertools.pairwise(tokens):
+        if following.token_type == TokenType.L_PAREN and _sqlite_only(token.text):
+            raise _unknown_function(token.text)
+        literal = token.token_type in (TokenType.DATE, TokenType.TIMESTAMP)
+        if literal and following.token_type == TokenType.STRING:
+            raise SuiteQLError(
+                "Invalid search query. Date literals are not supported; use TO_DATE(): "
+                f"{token.text} '{following.text}'"
+            )
+
+
+def _check_tables(tree: exp.Expr) -> None:
+    for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Func):
+            raise _unknown_table(table.this.sql("oracle"))
+        if table.name.lower() not in QUERYABLE:
+            raise _unknown_table(table.name)
+
+
 def _rownum_limit(node: exp.Expr) -> int | None:
     if not isinstance(node, exp.LTE | exp.LT) or not isinstance(node.this, exp.Column):
         return None
@@ -209,13 +266,17 @@ def translate(query: str) -> str:
     Cached by text: a keyset read sends the same query with new parameters page after page.
     """
     try:
+        _check_tokens(Dialect.get_or_raise("oracle").tokenize(query))
         statements = sqlglot.parse(query, read="oracle")
     except SqlglotError as exc:
-        raise SuiteQLError(f"Invalid search query. Syntax error: {exc}") from exc
+        # sqlglot underlines the culprit with terminal escapes; a JSON body has no terminal.
+        message = _ANSI_ESCAPE.sub("", str(exc))
+        raise SuiteQLError(f"Invalid search query. Syntax error: {message}") from exc
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):
         raise SuiteQLError("Invalid search query. Syntax error: expected one SELECT statement.")
     if statements[0].find(exp.With):
         raise SuiteQLError("Invalid search query. The WITH clause is not supported.")
+    _check_tables(statements[0])
     tree = _alias_expressions(_replace_rownum(transforms.eliminate_join_marks(statements[0])))
     return _replace_all_functions(_replace_builtin_df(tree)).sql("sqlite")
 
@@ -236,11 +297,9 @@ def _item(columns: list[str], row: tuple[Any, ...]) -> dict[str, str]:
 def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
     message = str(exc)
     if message.startswith("no such table: "):
-        name = message.removeprefix("no such table: ")
-        return SuiteQLError(
-            "Invalid search query. Detailed unprocessed description follows. "
-            f"Search error occurred: Record '{name}' was not found."
-        )
+        return _unknown_table(message.removeprefix("no such table: "))
+    if message.startswith("no such function: "):
+        return _unknown_function(message.removeprefix("no such function: "))
     if message.startswith("no such column: "):
         return SuiteQLError(f"Unknown identifier '{message.removeprefix('no such column: ')}'")
     return SuiteQLError(
