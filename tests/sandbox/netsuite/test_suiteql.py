@@ -252,3 +252,39 @@ async def test_body_must_be_json_with_q(client: httpx.AsyncClient, headers: dict
     response = await client.post(SUITEQL, content=b"q=SELECT", headers=headers)
 
     assert _error(response)["o:errorCode"] == "INVALID_REQUEST"
+
+
+async def test_a_string_compared_with_a_datetime_is_read_in_the_user_date_format(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    listed = await _query(
+        client, headers, "SELECT TO_CHAR(lastmodifieddate, 'YYYY-MM-DD') AS day FROM customer"
+    )
+    days = sorted(item["day"] for item in listed.json()["items"])
+    year, month, day = (int(part) for part in days[len(days) // 2].split("-"))
+    cutoff = f"{month}/{day}/{year}"
+    expected = sum(d >= f"{year:04d}-{month:02d}-{day:02d}" for d in days)
+    counting = "SELECT COUNT(*) AS n FROM customer WHERE lastmodifieddate >= "
+
+    literal = await _query(client, headers, f"{counting}'{cutoff}'")
+    bound = await _query(client, headers, f"{counting}?", [cutoff])
+
+    assert 0 < expected < len(days)
+    assert literal.json()["items"][0]["n"] == bound.json()["items"][0]["n"] == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("q", "params"),
+    [
+        ("SELECT id FROM customer WHERE lastmodifieddate > '2026-01-05'", None),
+        ("SELECT id FROM customer WHERE lastmodifieddate > ?", ["2026-01-05"]),
+    ],
+    ids=["ISO literal", "ISO bound value"],
+)
+async def test_a_string_not_in_the_user_date_format_is_refused(
+    client: httpx.AsyncClient, headers: dict[str, str], q: str, params: list[Any] | None
+) -> None:
+    detail = _error(await _query(client, headers, q, params))
+
+    assert detail["o:errorCode"] == "INVALID_PARAMETER"
+    assert "Invalid date value" in detail["detail"]

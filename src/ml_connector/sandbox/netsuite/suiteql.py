@@ -15,6 +15,9 @@ Translation keeps NetSuite's semantics where a client could notice them:
   does not know: its catalog tables (``sqlite_master``), table-valued functions, functions Oracle
   lacks (``strftime``, ``IFNULL``, ``sqlite_version`` …), and ``DATE '…'``/``TIMESTAMP '…'``
   literals, which SuiteQL does not accept (reference §2: wrap dates with ``TO_DATE``).
+- A plain string (or bound value) compared with a datetime column is read as Oracle reads it, in
+  the user's date format (``M/D/YYYY``, optionally ``h:mm[:ss] am``), not compared as text: a
+  client that filters with ``'2026-01-05'`` instead of ``TO_DATE`` is refused here as there.
 """
 
 # ruff: noqa: S608 - SQL is built only from the fixed schema's names; values are bound.
@@ -66,6 +69,11 @@ _SQLITE_ONLY = frozenset({
     "typeof", "unhex", "unicode", "unixepoch", "unlikely", "zeroblob",
 })  # fmt: skip
 _SQLITE_PREFIXES = ("sqlite_", "pragma_")
+_DATETIME_COLUMNS = frozenset({"datecreated", "lastmodifieddate"})
+_USER_DATE = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m))?", re.IGNORECASE
+)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -112,6 +120,25 @@ def _to_date(value: object, fmt: str | None = None) -> str | None:
     return moment.strftime(_STORED)
 
 
+def _implicit_date(value: object) -> str | None:
+    """A string compared with a datetime, read in the user's date format (``M/D/YYYY``)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    match = _USER_DATE.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        month, day, year, hour, minute, second, half = match.groups()
+        hours = 0 if hour is None else int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+        moment = datetime(
+            int(year), int(month), int(day), hours, int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        raise ValueError(f"Invalid date value: {text}") from None
+    return moment.strftime(_STORED)
+
+
 def _trunc(value: object) -> str | int | None:
     if isinstance(value, str) and _STORED_RE.match(value):
         return value[:10] + "T00:00:00Z"
@@ -126,6 +153,7 @@ def install_functions(db: Database) -> None:
         db.register(name, 1, function)
         db.register(name, 2, function)
     db.register("ns_trunc", 1, _trunc)
+    db.register("ns_implicit_date", 1, _implicit_date)
 
 
 def _shim(name: str, *args: exp.Expr | None) -> exp.Anonymous:
@@ -195,6 +223,40 @@ def _check_tables(tree: exp.Expr) -> None:
             raise _unknown_table(table.this.sql("oracle"))
         if table.name.lower() not in QUERYABLE:
             raise _unknown_table(table.name)
+
+
+def _is_datetime_column(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Column) and node.name.lower() in _DATETIME_COLUMNS
+
+
+def _as_date(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.Literal) and node.is_string:
+        try:
+            return exp.Literal.string(str(_implicit_date(node.name)))
+        except ValueError:
+            raise SuiteQLError(
+                "Invalid search query. Detailed unprocessed description follows. "
+                f"Invalid date value: '{node.name}'. Use TO_DATE() with a format."
+            ) from None
+    if isinstance(node, exp.Placeholder):
+        return _shim("ns_implicit_date", node.copy())
+    return node
+
+
+def _convert_implicit_dates(tree: exp.Expr) -> exp.Expr:
+    """Strings compared with datetime columns become datetimes, as Oracle converts them."""
+    for node in list(tree.find_all(*_COMPARISONS, exp.Between)):
+        sides = [node.this, node.expression] if isinstance(node, _COMPARISONS) else []
+        if isinstance(node, exp.Between):
+            sides = [node.this, node.args.get("low"), node.args.get("high")]
+        if not any(_is_datetime_column(side) for side in sides if side is not None):
+            continue
+        for side in sides:
+            if side is not None and not _is_datetime_column(side):
+                converted = _as_date(side)
+                if converted is not side:
+                    side.replace(converted)
+    return tree
 
 
 def _rownum_limit(node: exp.Expr) -> int | None:
@@ -278,6 +340,7 @@ def translate(query: str) -> str:
         raise SuiteQLError("Invalid search query. The WITH clause is not supported.")
     _check_tables(statements[0])
     tree = _alias_expressions(_replace_rownum(transforms.eliminate_join_marks(statements[0])))
+    tree = _convert_implicit_dates(tree)
     return _replace_all_functions(_replace_builtin_df(tree)).sql("sqlite")
 
 
@@ -300,6 +363,11 @@ def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
         return _unknown_table(message.removeprefix("no such table: "))
     if message.startswith("no such function: "):
         return _unknown_function(message.removeprefix("no such function: "))
+    if message == "user-defined function raised exception":
+        # Only the date readers (TO_DATE, implicit conversion of a bound value) raise.
+        return SuiteQLError(
+            "Invalid search query. Detailed unprocessed description follows. Invalid date value."
+        )
     if message.startswith("no such column: "):
         return SuiteQLError(f"Unknown identifier '{message.removeprefix('no such column: ')}'")
     return SuiteQLError(
