@@ -36,7 +36,7 @@ import sqlglot
 from sqlglot import exp, transforms
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from ml_connector.sandbox.netsuite.database import Database
 from ml_connector.sandbox.netsuite.schema import QUERYABLE
