@@ -196,6 +196,17 @@ QUERY_REJECTIONS = [
     ("syntax error", "SELECT id FROM customer WHERE", "Invalid search query"),
     ("WITH is not supported", "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "WITH"),
     ("not a query", "DELETE FROM customer", "Invalid search query"),
+    ("SQLite's catalog", "SELECT name FROM sqlite_master", "Record 'sqlite_master' was not found"),
+    ("table function", "SELECT * FROM pragma_table_info('customer')", "PRAGMA_TABLE_INFO"),
+    ("IFNULL is not Oracle", "SELECT IFNULL(fax, 'x') AS f FROM customer", "function IFNULL"),
+    ("strftime", "SELECT STRFTIME('%Y', datecreated) AS y FROM customer", "function STRFTIME"),
+    ("SQLite built-in", "SELECT sqlite_version() AS v FROM customer", "function SQLITE_VERSION"),
+    ("unknown function", "SELECT frobnicate(id) AS f FROM customer", "function FROBNICATE"),
+    (
+        "date literal",
+        "SELECT id FROM customer WHERE lastmodifieddate > DATE '2026-01-01'",
+        "TO_DATE",
+    ),
 ]
 
 
@@ -209,6 +220,22 @@ async def test_bad_queries_get_invalid_parameter(
 
     assert detail["o:errorCode"] == "INVALID_PARAMETER", case
     assert fragment in detail["detail"]
+    assert "\x1b" not in detail["detail"]
+
+
+async def test_oracle_functions_sqlite_also_knows_still_work(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    q = (
+        "SELECT id, UPPER(NVL(fax, 'none')) AS f, SUBSTR(entityid, 1, 3) AS s, "
+        "CAST(id AS CHAR(10)) AS c FROM customer WHERE ROWNUM <= 1"
+    )
+
+    response = await _query(client, headers, q)
+
+    assert response.status_code == 200, response.text
+    [item] = response.json()["items"]
+    assert set(item) == {"links", "id", "f", "s", "c"}
 
 
 async def test_prefer_transient_is_required(
@@ -225,3 +252,39 @@ async def test_body_must_be_json_with_q(client: httpx.AsyncClient, headers: dict
     response = await client.post(SUITEQL, content=b"q=SELECT", headers=headers)
 
     assert _error(response)["o:errorCode"] == "INVALID_REQUEST"
+
+
+async def test_a_string_compared_with_a_datetime_is_read_in_the_user_date_format(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    listed = await _query(
+        client, headers, "SELECT TO_CHAR(lastmodifieddate, 'YYYY-MM-DD') AS day FROM customer"
+    )
+    days = sorted(item["day"] for item in listed.json()["items"])
+    year, month, day = (int(part) for part in days[len(days) // 2].split("-"))
+    cutoff = f"{month}/{day}/{year}"
+    expected = sum(d >= f"{year:04d}-{month:02d}-{day:02d}" for d in days)
+    counting = "SELECT COUNT(*) AS n FROM customer WHERE lastmodifieddate >= "
+
+    literal = await _query(client, headers, f"{counting}'{cutoff}'")
+    bound = await _query(client, headers, f"{counting}?", [cutoff])
+
+    assert 0 < expected < len(days)
+    assert literal.json()["items"][0]["n"] == bound.json()["items"][0]["n"] == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("q", "params"),
+    [
+        ("SELECT id FROM customer WHERE lastmodifieddate > '2026-01-05'", None),
+        ("SELECT id FROM customer WHERE lastmodifieddate > ?", ["2026-01-05"]),
+    ],
+    ids=["ISO literal", "ISO bound value"],
+)
+async def test_a_string_not_in_the_user_date_format_is_refused(
+    client: httpx.AsyncClient, headers: dict[str, str], q: str, params: list[Any] | None
+) -> None:
+    detail = _error(await _query(client, headers, q, params))
+
+    assert detail["o:errorCode"] == "INVALID_PARAMETER"
+    assert "Invalid date value" in detail["detail"]

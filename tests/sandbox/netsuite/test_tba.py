@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from typing import Any
 
 import httpx
 import pytest
 
-from ml_connector.sandbox.netsuite.tba import base_string, parse_oauth_header, signature
+from ml_connector.sandbox.netsuite.integration import new_integration
+from ml_connector.sandbox.netsuite.tba import (
+    TbaVerifier,
+    base_string,
+    parse_oauth_header,
+    signature,
+)
 from tests.sandbox.netsuite.conftest import BASE_URL, START, tba_header
 
 ORACLE_HEADER = (
@@ -41,6 +48,43 @@ def test_oracle_published_test_vector() -> None:
         "B5OIWznZ2YP0OB7VrJrGkYsTh+8H+5T9Hag+o92q0zY="
     )
     assert params["oauth_signature"] == "B5OIWznZ2YP0OB7VrJrGkYsTh+8H+5T9Hag+o92q0zY="
+
+
+def _oracle_verifier(account_id: str = "123456") -> TbaVerifier:
+    """An account holding the integration and token of Oracle's example, at its timestamp."""
+    params = parse_oauth_header(ORACLE_HEADER)
+    assert params is not None
+    integration = dataclasses.replace(
+        new_integration(),
+        client_id=params["oauth_consumer_key"],
+        client_secret=ORACLE_CONSUMER_SECRET,
+        token_id=params["oauth_token"],
+        token_secret=ORACLE_TOKEN_SECRET,
+    )
+    return TbaVerifier(integration, account_id, lambda: 1508242306.0)
+
+
+def test_oracle_example_header_authenticates_its_request_once() -> None:
+    verifier = _oracle_verifier()
+
+    assert verifier.verify(ORACLE_HEADER, "GET", ORACLE_URL, [])
+    assert not verifier.verify(ORACLE_HEADER, "GET", ORACLE_URL, [])  # the nonce is spent
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "account_id"),
+    [
+        ("POST", ORACLE_URL, "123456"),
+        ("GET", ORACLE_URL.replace("/40", "/41"), "123456"),
+        ("GET", ORACLE_URL.replace("https:", "http:"), "123456"),
+        ("GET", ORACLE_URL, "123456_SB1"),
+    ],
+    ids=["other method", "other path", "other scheme", "other realm"],
+)
+def test_oracle_example_header_does_not_authenticate_another_request(
+    method: str, url: str, account_id: str
+) -> None:
+    assert not _oracle_verifier(account_id).verify(ORACLE_HEADER, method, url, [])
 
 
 @pytest.mark.anyio

@@ -11,7 +11,7 @@ Entities (customers, vendors, contacts, employees) share one id sequence, as in 
 
 from __future__ import annotations
 
-__all__ = ["CUSTOM_FIELDS", "DDL", "ENTITY_TABLES", "TABLE_COLUMNS"]
+__all__ = ["CUSTOM_FIELDS", "DDL", "ENTITY_TABLES", "QUERYABLE", "TABLE_COLUMNS"]
 
 CUSTOM_FIELDS = ("custentity_industry", "custentity_tier", "custentity_region_code")
 
@@ -112,6 +112,12 @@ _ENTITY_VIEW = (
     "UNION ALL SELECT id, entityid, altname, companyname, email, isinactive, 'Vendor' FROM vendor "
     "UNION ALL SELECT id, entityid, NULL, NULL, email, isinactive, 'Contact' FROM contact "
     "UNION ALL SELECT id, entityid, NULL, NULL, email, isinactive, 'Employee' FROM employee"
+)
+
+# What a SuiteQL ``FROM`` may name: the tables above and the views below. Anything else, SQLite's
+# own ``sqlite_master`` included, is a record NetSuite does not have.
+QUERYABLE = frozenset(
+    {*TABLE_COLUMNS, "customeraddressbookentityaddress", "vendoraddressbookentityaddress", "entity"}
 )
 
 DDL: tuple[str, ...] = (

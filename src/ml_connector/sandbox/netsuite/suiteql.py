@@ -11,6 +11,13 @@ Translation keeps NetSuite's semantics where a client could notice them:
   as NetSuite does; only ``TO_CHAR`` gives the time. (The account time zone is UTC here.)
 - ``WITH``, statements other than ``SELECT``, syntax errors and unknown tables or columns raise
   :class:`SuiteQLError` carrying NetSuite's wording.
+- SQLite is not what NetSuite runs, so what only SQLite has is refused as NetSuite refuses what it
+  does not know: its catalog tables (``sqlite_master``), table-valued functions, functions Oracle
+  lacks (``strftime``, ``IFNULL``, ``sqlite_version`` …), and ``DATE '…'``/``TIMESTAMP '…'``
+  literals, which SuiteQL does not accept (reference §2: wrap dates with ``TO_DATE``).
+- A plain string (or bound value) compared with a datetime column is read as Oracle reads it, in
+  the user's date format (``M/D/YYYY``, optionally ``h:mm[:ss] am``), not compared as text: a
+  client that filters with ``'2026-01-05'`` instead of ``TO_DATE`` is refused here as there.
 """
 
 # ruff: noqa: S608 - SQL is built only from the fixed schema's names; values are bound.
@@ -18,6 +25,7 @@ Translation keeps NetSuite's semantics where a client could notice them:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -26,9 +34,12 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp, transforms
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
+from sqlglot.tokenizer_core import Token, TokenType
 
 from ml_connector.sandbox.netsuite.database import Database
+from ml_connector.sandbox.netsuite.schema import QUERYABLE
 
 __all__ = ["Page", "SuiteQLError", "install_functions", "run_page"]
 
@@ -50,6 +61,20 @@ _DISPLAY_NAMES: dict[str, str | dict[str, str]] = {
     "entity": "entity",
 }
 _NAME_COLUMN = {"entity": "entityid", "currency": "name"}
+# Functions SQLite answers that Oracle SQL has not: a query using one fails against NetSuite.
+_SQLITE_ONLY = frozenset({
+    "changes", "date", "datetime", "format", "glob", "group_concat", "hex", "ifnull",
+    "iif", "julianday", "last_insert_rowid", "likelihood", "likely", "load_extension", "printf",
+    "quote", "random", "randomblob", "strftime", "time", "timediff", "total", "total_changes",
+    "typeof", "unhex", "unicode", "unixepoch", "unlikely", "zeroblob",
+})  # fmt: skip
+_SQLITE_PREFIXES = ("sqlite_", "pragma_")
+_DATETIME_COLUMNS = frozenset({"datecreated", "lastmodifieddate"})
+_USER_DATE = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m))?", re.IGNORECASE
+)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class SuiteQLError(Exception):
@@ -95,6 +120,25 @@ def _to_date(value: object, fmt: str | None = None) -> str | None:
     return moment.strftime(_STORED)
 
 
+def _implicit_date(value: object) -> str | None:
+    """A string compared with a datetime, read in the user's date format (``M/D/YYYY``)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    match = _USER_DATE.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        month, day, year, hour, minute, second, half = match.groups()
+        hours = 0 if hour is None else int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+        moment = datetime(
+            int(year), int(month), int(day), hours, int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        raise ValueError(f"Invalid date value: {text}") from None
+    return moment.strftime(_STORED)
+
+
 def _trunc(value: object) -> str | int | None:
     if isinstance(value, str) and _STORED_RE.match(value):
         return value[:10] + "T00:00:00Z"
@@ -109,6 +153,7 @@ def install_functions(db: Database) -> None:
         db.register(name, 1, function)
         db.register(name, 2, function)
     db.register("ns_trunc", 1, _trunc)
+    db.register("ns_implicit_date", 1, _implicit_date)
 
 
 def _shim(name: str, *args: exp.Expr | None) -> exp.Anonymous:
@@ -137,6 +182,80 @@ def _replace_all_functions(tree: exp.Expr) -> exp.Expr:
             if node is tree:
                 return replacement
             node.replace(replacement)
+    return tree
+
+
+def _unknown_table(name: str) -> SuiteQLError:
+    return SuiteQLError(
+        "Invalid search query. Detailed unprocessed description follows. "
+        f"Search error occurred: Record '{name}' was not found."
+    )
+
+
+def _unknown_function(name: str) -> SuiteQLError:
+    return SuiteQLError(
+        "Invalid search query. Detailed unprocessed description follows. "
+        f"Unknown function {name.upper()}."
+    )
+
+
+def _sqlite_only(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SQLITE_ONLY or lowered.startswith(_SQLITE_PREFIXES)
+
+
+def _check_tokens(tokens: list[Token]) -> None:
+    """Refuse SQLite-only function calls and ``DATE '…'``/``TIMESTAMP '…'`` literals."""
+    for token, following in itertools.pairwise(tokens):
+        if following.token_type == TokenType.L_PAREN and _sqlite_only(token.text):
+            raise _unknown_function(token.text)
+        literal = token.token_type in (TokenType.DATE, TokenType.TIMESTAMP)
+        if literal and following.token_type == TokenType.STRING:
+            raise SuiteQLError(
+                "Invalid search query. Date literals are not supported; use TO_DATE(): "
+                f"{token.text} '{following.text}'"
+            )
+
+
+def _check_tables(tree: exp.Expr) -> None:
+    for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Func):
+            raise _unknown_table(table.this.sql("oracle"))
+        if table.name.lower() not in QUERYABLE:
+            raise _unknown_table(table.name)
+
+
+def _is_datetime_column(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Column) and node.name.lower() in _DATETIME_COLUMNS
+
+
+def _as_date(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.Literal) and node.is_string:
+        try:
+            return exp.Literal.string(str(_implicit_date(node.name)))
+        except ValueError:
+            raise SuiteQLError(
+                "Invalid search query. Detailed unprocessed description follows. "
+                f"Invalid date value: '{node.name}'. Use TO_DATE() with a format."
+            ) from None
+    if isinstance(node, exp.Placeholder):
+        return _shim("ns_implicit_date", node.copy())
+    return node
+
+
+def _convert_implicit_dates(tree: exp.Expr) -> exp.Expr:
+    """Strings compared with datetime columns become datetimes, as Oracle converts them."""
+    for node in list(tree.find_all(*_COMPARISONS, exp.Between)):
+        sides = [node.this, node.expression] if isinstance(node, _COMPARISONS) else []
+        if isinstance(node, exp.Between):
+            sides = [node.this, node.args.get("low"), node.args.get("high")]
+        if not any(_is_datetime_column(side) for side in sides if side is not None):
+            continue
+        for side in sides:
+            if side is not None and not _is_datetime_column(side):
+                converted = _as_date(side)
+                if converted is not side:
+                    side.replace(converted)
     return tree
 
 
@@ -209,14 +328,19 @@ def translate(query: str) -> str:
     Cached by text: a keyset read sends the same query with new parameters page after page.
     """
     try:
+        _check_tokens(Dialect.get_or_raise("oracle").tokenize(query))
         statements = sqlglot.parse(query, read="oracle")
     except SqlglotError as exc:
-        raise SuiteQLError(f"Invalid search query. Syntax error: {exc}") from exc
+        # sqlglot underlines the culprit with terminal escapes; a JSON body has no terminal.
+        message = _ANSI_ESCAPE.sub("", str(exc))
+        raise SuiteQLError(f"Invalid search query. Syntax error: {message}") from exc
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):
         raise SuiteQLError("Invalid search query. Syntax error: expected one SELECT statement.")
     if statements[0].find(exp.With):
         raise SuiteQLError("Invalid search query. The WITH clause is not supported.")
+    _check_tables(statements[0])
     tree = _alias_expressions(_replace_rownum(transforms.eliminate_join_marks(statements[0])))
+    tree = _convert_implicit_dates(tree)
     return _replace_all_functions(_replace_builtin_df(tree)).sql("sqlite")
 
 
@@ -236,10 +360,13 @@ def _item(columns: list[str], row: tuple[Any, ...]) -> dict[str, str]:
 def _sqlite_error(exc: sqlite3.Error) -> SuiteQLError:
     message = str(exc)
     if message.startswith("no such table: "):
-        name = message.removeprefix("no such table: ")
+        return _unknown_table(message.removeprefix("no such table: "))
+    if message.startswith("no such function: "):
+        return _unknown_function(message.removeprefix("no such function: "))
+    if message == "user-defined function raised exception":
+        # Only the date readers (TO_DATE, implicit conversion of a bound value) raise.
         return SuiteQLError(
-            "Invalid search query. Detailed unprocessed description follows. "
-            f"Search error occurred: Record '{name}' was not found."
+            "Invalid search query. Detailed unprocessed description follows. Invalid date value."
         )
     if message.startswith("no such column: "):
         return SuiteQLError(f"Unknown identifier '{message.removeprefix('no such column: ')}'")
