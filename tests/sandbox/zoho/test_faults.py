@@ -79,6 +79,12 @@ def test_probabilistic_faults_repeat_for_the_same_seed(
         ({"kind": "meteor"}, "kind must be one of status, reset, latency"),
         ({"kind": "status", "status": 404}, "status must be 429 or 5xx"),
         ({"kind": "latency", "ms": 5}, "unknown keys: ms"),
+        ({"kind": "status", "status": "503"}, "status must be an integer"),
+        ({"kind": "status", "probability": 1.5}, "probability must be a number from 0 to 1"),
+        ({"kind": "latency", "probability": "often"}, "probability must be"),
+        ({"kind": "reset", "count": 0}, "count must be an integer of at least 1"),
+        ({"kind": "latency", "latency_ms": -5}, "latency_ms must be an integer of at least 0"),
+        ({"kind": "reset", "path": ["/crm"]}, "path must be a string"),
     ],
 )
 def test_bad_faults_are_refused_with_the_reason(
@@ -87,6 +93,7 @@ def test_bad_faults_are_refused_with_the_reason(
     response = control.post("/faults", json=fault)
     assert response.status_code == 400
     assert response.json()["error"].startswith(error)
+    assert control.get("/faults").json()["faults"] == []
 
 
 def test_latency_faults_are_listed_and_cleared(control: httpx.Client) -> None:

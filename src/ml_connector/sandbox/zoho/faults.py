@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -60,10 +61,40 @@ def fault_from_json(body: Any) -> Fault | str:
     unknown = sorted(set(body) - allowed)
     if unknown:
         return f"unknown keys: {', '.join(unknown)}; valid keys: {', '.join(sorted(allowed))}"
+    problem = _value_problem(body)
+    if problem:
+        return problem
     fault = Fault(**body)
     if fault.kind == "status" and not (fault.status == 429 or 500 <= fault.status <= 599):
         return "status must be 429 or 5xx"
     return fault
+
+
+def _whole(value: Any, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _is_probability(value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and 0 <= value <= 1
+
+
+# Each value's check and how the refusal describes it.
+VALUE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "path": (lambda v: isinstance(v, str), "a string"),
+    "status": (lambda v: _whole(v, 0), "an integer"),
+    "probability": (_is_probability, "a number from 0 to 1"),
+    "count": (lambda v: v is None or _whole(v, 1), "an integer of at least 1"),
+    "latency_ms": (lambda v: _whole(v, 0), "an integer of at least 0"),
+}
+
+
+def _value_problem(body: Json) -> str | None:
+    """Why a value is refused; checked here so a bad fault never reaches a simulated call."""
+    for key, (ok, wanted) in VALUE_RULES.items():
+        if key in body and not ok(body[key]):
+            return f"{key} must be {wanted}"
+    return None
 
 
 class FaultPlan:
