@@ -183,8 +183,7 @@ class Channels:
             if key not in element:
                 return mandatory_missing(key, f"$.watch[{index}].{key}")
         keys = ("events", "notify_url", "token", "channel_expiry", "notification_condition")
-        keys += BOOLEAN_KEYS
-        for key in keys:
+        for key in (*keys, *BOOLEAN_KEYS):
             problem = self._problem(key, element, index) if key in element else None
             if problem:
                 return problem

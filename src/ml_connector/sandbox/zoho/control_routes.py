@@ -46,8 +46,12 @@ __all__ = ["control_routes"]
 
 
 def _at_least(least: float, *, whole: bool = True) -> Callable[[Any], bool]:
-    kinds: tuple[type, ...] = (int,) if whole else (int, float)
-    return lambda v: isinstance(v, kinds) and not isinstance(v, bool) and v >= least
+    def ok(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (isinstance(value, int) or not whole) and value >= least
+
+    return ok
 
 
 # Each setting's check and how a refusal describes it; all are checked before any is applied.
