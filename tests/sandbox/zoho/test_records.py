@@ -324,6 +324,25 @@ def test_default_upsert_checks_the_system_field_before_unique_fields(api: httpx.
     assert (result["action"], result["duplicate_field"]) == ("update", "Account_Name")
 
 
+def test_default_upsert_matches_the_name_even_when_the_key_names_another_record(
+    api: httpx.Client,
+) -> None:
+    """The merge pitfall: without duplicate_check_fields the name wins over the unique key."""
+    netsuite_id_field(api, "Accounts")
+    data = [{"Account_Name": "Acme"}, {"Account_Name": "Beta", "NetSuite_ID": "2"}]
+    acme, beta = [
+        r["details"]["id"] for r in results(api.post("/crm/v8/Accounts", json={"data": data}))
+    ]
+    record = {"Account_Name": "Acme", "NetSuite_ID": "2"}
+    [by_name] = results(api.post("/crm/v8/Accounts/upsert", json={"data": [record]}))
+    assert by_name["code"] == "DUPLICATE_DATA"  # Acme matched, then may not take Beta's key
+    assert by_name["details"]["duplicate_record"]["id"] == beta
+    body = {"data": [record], "duplicate_check_fields": ["NetSuite_ID"]}
+    [by_key] = results(api.post("/crm/v8/Accounts/upsert", json=body))
+    assert (by_key["action"], by_key["duplicate_field"]) == ("update", "NetSuite_ID")
+    assert by_key["details"]["id"] == beta != acme
+
+
 def test_insert_of_an_existing_unique_value_is_duplicate_data(api: httpx.Client) -> None:
     netsuite_id_field(api, "Vendors")
     first = results(
