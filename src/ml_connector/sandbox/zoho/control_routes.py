@@ -11,7 +11,8 @@ None of it is Zoho's API; none of it is counted, limited or faulted.
     DELETE /_sandbox/records/{module}/{id}  a person deletes it
     POST   /_sandbox/faults                 {"kind": "status"|"reset"|"latency", "path": prefix,
                                             "status": 429|5xx, "probability": p, "count": n,
-                                            "latency_ms": ms}; DELETE clears them all
+                                            "after": skip first n, "latency_ms": ms};
+                                            DELETE clears them all
     GET    /_sandbox/faults                 the faults in force, and how many of each kind were
                                             done to calls ("429", "503", "reset", "latency")
     POST   /_sandbox/tokens/expire          every access token expires now
@@ -153,7 +154,7 @@ class ControlRoutes:
 
     async def add_fault(self, request: Request) -> Response:
         """Inject a fault: ``{"kind": "status"|"reset"|"latency", "path", "status",
-        "probability", "count", "latency_ms"}``."""
+        "probability", "count", "after", "latency_ms"}``."""
         fault = fault_from_json(await read_json(request))
         if isinstance(fault, str):
             return _problem(fault)
