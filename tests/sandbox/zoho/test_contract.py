@@ -149,3 +149,17 @@ def test_record_errors_conform_to_the_shared_error_schemas(
 ) -> None:
     [error] = api.post("/crm/v8/Accounts", json={"data": [record]}).json()["data"]
     conforms(contract, contract.schema(COMMON, f"/components/schemas/{schema_name}"), error)
+
+
+def test_one_record_and_duplicate_errors_conform(api: httpx.Client, contract: Contract) -> None:
+    spec = {"field_label": "NetSuite ID", "data_type": "text", "unique": {}}
+    api.post("/crm/v8/settings/fields", params={"module": "Vendors"}, json={"fields": [spec]})
+    record = {"Vendor_Name": "V", "NetSuite_ID": "7"}
+    created = api.post("/crm/v8/Vendors", json={"data": [record]})
+    record_id = created.json()["data"][0]["details"]["id"]
+    one = api.get(f"/crm/v8/Vendors/{record_id}")
+    # The documented 200 is a oneOf that API_Exception also satisfies: check the record branch.
+    wrapper = contract.schema("record.json", "/components/schemas/Response_Wrapper")
+    conforms(contract, wrapper, one.json())
+    [duplicate] = api.post("/crm/v8/Vendors", json={"data": [record]}).json()["data"]
+    conforms(contract, contract.schema(COMMON, "/components/schemas/DuplicateError"), duplicate)

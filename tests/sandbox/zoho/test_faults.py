@@ -22,6 +22,16 @@ def test_a_scheduled_429_hits_the_next_calls_to_one_path_only(
     assert control.get("/state").json()["faults"] == []
 
 
+def test_a_schedule_can_let_the_first_calls_through(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    fault = {"kind": "status", "status": 503, "path": "/crm/v8/org", "after": 2, "count": 2}
+    assert control.post("/faults", json=fault).status_code == 201
+    api.get("/crm/v8/settings/fields", params={"module": "Accounts"})  # another path: not seen
+    statuses = [api.get("/crm/v8/org").status_code for _ in range(5)]
+    assert statuses == [200, 200, 503, 503, 200]
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_injected_server_errors_are_json(
     api: httpx.Client, control: httpx.Client, status: int
@@ -79,6 +89,13 @@ def test_probabilistic_faults_repeat_for_the_same_seed(
         ({"kind": "meteor"}, "kind must be one of status, reset, latency"),
         ({"kind": "status", "status": 404}, "status must be 429 or 5xx"),
         ({"kind": "latency", "ms": 5}, "unknown keys: ms"),
+        ({"kind": "status", "status": "503"}, "status must be an integer"),
+        ({"kind": "status", "probability": 1.5}, "probability must be a number from 0 to 1"),
+        ({"kind": "latency", "probability": "often"}, "probability must be"),
+        ({"kind": "reset", "count": 0}, "count must be an integer of at least 1"),
+        ({"kind": "latency", "latency_ms": -5}, "latency_ms must be an integer of at least 0"),
+        ({"kind": "reset", "path": ["/crm"]}, "path must be a string"),
+        ({"kind": "reset", "after": -1}, "after must be an integer of at least 0"),
     ],
 )
 def test_bad_faults_are_refused_with_the_reason(
@@ -87,6 +104,7 @@ def test_bad_faults_are_refused_with_the_reason(
     response = control.post("/faults", json=fault)
     assert response.status_code == 400
     assert response.json()["error"].startswith(error)
+    assert control.get("/faults").json()["faults"] == []
 
 
 def test_latency_faults_are_listed_and_cleared(control: httpx.Client) -> None:

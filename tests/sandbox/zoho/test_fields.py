@@ -95,6 +95,8 @@ def test_an_org_external_id_field_is_unique(api: httpx.Client) -> None:
         ({"data_type": "text"}, "MANDATORY_NOT_FOUND", "field_label"),
         ({"field_label": "X"}, "MANDATORY_NOT_FOUND", "data_type"),
         ({"field_label": "X", "data_type": "hologram"}, "INVALID_DATA", "data_type"),
+        ({"field_label": "X", "data_type": ["text"]}, "INVALID_DATA", "data_type"),
+        ({"field_label": "X", "data_type": "text", "length": True}, "INVALID_DATA", "length"),
         ({"field_label": "X", "data_type": "text", "length": 256}, "INVALID_DATA", "length"),
         ({"field_label": "Phone", "data_type": "text"}, "DUPLICATE_DATA", "field_label"),
         (

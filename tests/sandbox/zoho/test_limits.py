@@ -143,6 +143,28 @@ def test_credit_budget_follows_the_edition(sim: ZohoSimulator, control: httpx.Cl
     assert (state["credits"]["budget"], state["concurrency"]["limit"]) == (5_000, 5)
 
 
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [
+        ({"token_ttl": "soon"}, "token_ttl must be a number of seconds above 0"),
+        ({"token_ttl": 0}, "token_ttl must be a number of seconds above 0"),
+        ({"concurrency": 0}, "concurrency must be an integer of at least 1"),
+        ({"credit_budget": 1.5}, "credit_budget must be an integer of at least 0"),
+        ({"latency_ms": True}, "latency_ms must be an integer of at least 0"),
+        ({"edition": ["free"]}, "edition must be one of free, standard"),
+        ({"concurrency": 3, "latency_ms": -1}, "latency_ms must be"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_reason_and_change_nothing(
+    control: httpx.Client, settings: dict[str, object], error: str
+) -> None:
+    response = control.put("/settings", json=settings)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+    state = control.get("/state").json()
+    assert (state["edition"], state["concurrency"]["limit"]) == ("enterprise", 20)
+
+
 def test_concurrency_can_be_set_apart_from_the_edition(control: httpx.Client) -> None:
     settings = control.put("/settings", json={"edition": "ultimate", "concurrency": 3}).json()
     assert (settings["edition"], settings["concurrency"]) == ("ultimate", 3)

@@ -154,3 +154,19 @@ def test_ui_edits_are_validated_like_api_writes(api: httpx.Client, control: http
     refused = control.patch(f"/records/Accounts/{record_id}", json={"Account_Name": ""})
     assert refused.status_code == 400
     assert refused.json()["code"] == "MANDATORY_NOT_FOUND"
+
+
+def test_one_record_by_id_reads_every_field_unless_fields_narrows_it(api: httpx.Client) -> None:
+    created = api.post(
+        "/crm/v8/Contacts", json={"data": [{"Last_Name": "Doe", "Email": "doe@example.com"}]}
+    )
+    record_id = created.json()["data"][0]["details"]["id"]
+    [row] = api.get(f"/crm/v8/Contacts/{record_id}").json()["data"]
+    assert (row["id"], row["Last_Name"], row["Email"]) == (record_id, "Doe", "doe@example.com")
+    assert {"Owner", "Modified_Time", "Account_Name", "Mailing_City"} <= set(row)
+    narrowed = api.get(f"/crm/v8/Contacts/{record_id}", params={"fields": "Email"})
+    assert narrowed.json() == {"data": [{"id": record_id, "Email": "doe@example.com"}]}
+    unknown_field = api.get(f"/crm/v8/Contacts/{record_id}", params={"fields": "Nope"})
+    assert (unknown_field.status_code, unknown_field.json()["code"]) == (400, "INVALID_DATA")
+    missing = api.get("/crm/v8/Contacts/1111111000000000001")
+    assert (missing.status_code, missing.content) == (204, b"")

@@ -214,14 +214,30 @@ def test_per_record_rejections_are_verbatim(
                 "status": "error",
             },
         ),
+        (
+            {"data": [{"Account_Name": "A"}], "trigger": [{"name": "workflow"}]},
+            {
+                "code": "INVALID_DATA",
+                "details": {"api_name": "trigger", "json_path": "$.trigger"},
+                "message": "invalid data",
+                "status": "error",
+            },
+        ),
     ],
-    ids=["over-100", "no-data", "bad-trigger"],
+    ids=["over-100", "no-data", "bad-trigger", "trigger-not-a-name"],
 )
-@pytest.mark.parametrize("method", ["POST", "PUT"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/crm/v8/Accounts"),
+        ("PUT", "/crm/v8/Accounts"),
+        ("POST", "/crm/v8/Accounts/upsert"),
+    ],
+)
 def test_whole_request_rejections(
-    api: httpx.Client, body: Json, expected: Json, method: str
+    api: httpx.Client, body: Json, expected: Json, method: str, path: str
 ) -> None:
-    response = api.request(method, "/crm/v8/Accounts", json=body)
+    response = api.request(method, path, json=body)
     assert response.status_code == 400
     assert response.json() == expected
 
@@ -308,6 +324,25 @@ def test_default_upsert_checks_the_system_field_before_unique_fields(api: httpx.
     assert (result["action"], result["duplicate_field"]) == ("update", "Account_Name")
 
 
+def test_default_upsert_matches_the_name_even_when_the_key_names_another_record(
+    api: httpx.Client,
+) -> None:
+    """The merge pitfall: without duplicate_check_fields the name wins over the unique key."""
+    netsuite_id_field(api, "Accounts")
+    data = [{"Account_Name": "Acme"}, {"Account_Name": "Beta", "NetSuite_ID": "2"}]
+    acme, beta = [
+        r["details"]["id"] for r in results(api.post("/crm/v8/Accounts", json={"data": data}))
+    ]
+    record = {"Account_Name": "Acme", "NetSuite_ID": "2"}
+    [by_name] = results(api.post("/crm/v8/Accounts/upsert", json={"data": [record]}))
+    assert by_name["code"] == "DUPLICATE_DATA"  # Acme matched, then may not take Beta's key
+    assert by_name["details"]["duplicate_record"]["id"] == beta
+    body = {"data": [record], "duplicate_check_fields": ["NetSuite_ID"]}
+    [by_key] = results(api.post("/crm/v8/Accounts/upsert", json=body))
+    assert (by_key["action"], by_key["duplicate_field"]) == ("update", "NetSuite_ID")
+    assert by_key["details"]["id"] == beta != acme
+
+
 def test_insert_of_an_existing_unique_value_is_duplicate_data(api: httpx.Client) -> None:
     netsuite_id_field(api, "Vendors")
     first = results(
@@ -339,7 +374,11 @@ def test_an_update_may_not_take_another_records_unique_value(api: httpx.Client) 
 
 @pytest.mark.parametrize(
     ("checks", "path"),
-    [(["Phone"], "$.duplicate_check_fields[0]"), (["Account_Name", "Nope"], None)],
+    [
+        (["Phone"], "$.duplicate_check_fields[0]"),
+        (["Account_Name", "Nope"], None),
+        (["Account_Name", {"api_name": "Account_Name"}], None),
+    ],
 )
 def test_duplicate_check_fields_must_be_unique_or_system_fields(
     api: httpx.Client, checks: list[str], path: str | None
@@ -382,14 +421,11 @@ def test_if_modified_since_lists_only_records_changed_since(
     api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "Old"}]})
     clock.advance(60)
     since = format_time(clock.now)
-    assert (
-        api.get(
-            "/crm/v8/Accounts",
-            params={"fields": "Account_Name"},
-            headers={"If-Modified-Since": since},
-        ).status_code
-        == 304
+    unchanged = api.get(
+        "/crm/v8/Accounts", params={"fields": "Account_Name"}, headers={"If-Modified-Since": since}
     )
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert unchanged.headers["content-type"] == "application/json"
     clock.advance(60)
     api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "New"}]})
     changed = api.get(

@@ -106,6 +106,59 @@ def test_enable_rejections(api: httpx.Client, change: Json, code: str, api_name:
     assert error["details"]["json_path"] == f"$.watch[0].{api_name}"
 
 
+def selection(*names: str) -> Json:
+    return {"group_operator": "or", "group": [{"field": {"api_name": n}} for n in names]}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"type": "field_selection", "module": "Accounts", "field_selection": selection("Phone")},
+        {"type": "field_selection", "module": {"api_name": "Leads"}, "field_selection": {}},
+        {"type": "criteria", "module": {"api_name": "Accounts"}, "field_selection": {}},
+        {
+            "type": "field_selection",
+            "module": {"api_name": "Accounts"},
+            "field_selection": {"group_operator": "xor", "group": [{"field": {"api_name": "A"}}]},
+        },
+        {
+            "type": "field_selection",
+            "module": {"api_name": "Accounts"},
+            "field_selection": selection(*(f"F{i}" for i in range(11))),
+        },
+    ],
+    ids=[
+        "module-not-an-object",
+        "unknown-module",
+        "not-field-selection",
+        "bad-operator",
+        "over-10",
+    ],
+)
+def test_malformed_notification_conditions_are_refused(api: httpx.Client, condition: Json) -> None:
+    element = channel("http://127.0.0.1:9/hook", notification_condition=[condition])
+    response = enable(api, element)
+    assert response.status_code == 400
+    [error] = response.json()["watch"]
+    assert error["code"] == "INVALID_DATA"
+    assert error["details"]["json_path"] == "$.watch[0].notification_condition"
+    assert api.get(WATCH).status_code == 204
+
+
+def test_a_nested_condition_of_ten_fields_is_accepted(api: httpx.Client) -> None:
+    nested = {
+        "group_operator": "and",
+        "group": [selection(*(f"F{i}" for i in range(5))), selection(*(f"G{i}" for i in range(5)))],
+    }
+    condition = {
+        "type": "field_selection",
+        "module": {"api_name": "Accounts"},
+        "field_selection": nested,
+    }
+    response = enable(api, channel("http://127.0.0.1:9/hook", notification_condition=[condition]))
+    assert response.status_code == 201
+
+
 def test_a_mixed_enable_answers_207(api: httpx.Client) -> None:
     good = channel("http://127.0.0.1:9/hook")
     response = enable(api, good, good | {"channel_id": 2, "token": "x" * 60})

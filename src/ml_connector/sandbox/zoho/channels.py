@@ -29,6 +29,7 @@ __all__ = [
 MAX_LIFETIME = 7 * 24 * 3600.0
 DEFAULT_LIFETIME = 3600.0
 TOKEN_MAX = 50
+MAX_FIELDS = 10  # fields a channel's notification_condition may select, in all
 OPERATIONS = {"create": "insert", "edit": "update", "delete": "delete"}
 BOOLEAN_KEYS = ("return_affected_field_values", "notify_on_related_action")
 
@@ -66,6 +67,21 @@ class Channel:
 def not_subscribed() -> Json:
     """The answer for a channel id that is unknown or expired."""
     return error_body("NOT_SUBSCRIBED", "the given channel is not subscribed", {})
+
+
+def _selection_fields(node: Any) -> int | None:
+    """Fields named in a ``field_selection`` tree, or None when a node is malformed."""
+    if not isinstance(node, dict):
+        return None
+    if "field" in node:
+        field = node["field"]
+        ok = isinstance(field, dict) and isinstance(field.get("api_name"), str)
+        return 1 if ok else None
+    group = node.get("group")
+    if node.get("group_operator") not in ("and", "or") or not isinstance(group, list) or not group:
+        return None
+    counts = [_selection_fields(child) for child in group]
+    return None if None in counts else sum(c for c in counts if c is not None)
 
 
 def _channel_id(value: Any, index: int) -> str | Json:
@@ -115,9 +131,26 @@ class Channels:
             return invalid_data(key, path, maximum_length=TOKEN_MAX)
         if key in BOOLEAN_KEYS and not isinstance(value, bool):
             return invalid_data(key, path, expected_data_type="boolean")
-        if key == "channel_expiry" and self._expiry(value) is None:
-            return invalid_data(key, path)
-        return None
+        refused = (key == "channel_expiry" and self._expiry(value) is None) or (
+            key == "notification_condition" and not self._conditions_ok(value)
+        )
+        return invalid_data(key, path) if refused else None
+
+    def _conditions_ok(self, conditions: Any) -> bool:
+        """``notification_condition``: field selections on known modules, at most 10 fields."""
+        if not isinstance(conditions, list):
+            return False
+        counts = [self._condition_fields(c) for c in conditions]
+        return None not in counts and sum(c for c in counts if c is not None) <= MAX_FIELDS
+
+    def _condition_fields(self, condition: Any) -> int | None:
+        """How many fields one condition selects, or None when it is malformed."""
+        if not isinstance(condition, dict) or condition.get("type") != "field_selection":
+            return None
+        module = condition.get("module")
+        if not isinstance(module, dict) or module.get("api_name") not in self.modules:
+            return None
+        return _selection_fields(condition.get("field_selection"))
 
     def _event_ok(self, event: Any) -> bool:
         if not isinstance(event, str) or event.count(".") != 1:
@@ -149,8 +182,8 @@ class Channels:
         for key in required:
             if key not in element:
                 return mandatory_missing(key, f"$.watch[{index}].{key}")
-        keys = ("events", "notify_url", "token", "channel_expiry", *BOOLEAN_KEYS)
-        for key in keys:
+        keys = ("events", "notify_url", "token", "channel_expiry", "notification_condition")
+        for key in (*keys, *BOOLEAN_KEYS):
             problem = self._problem(key, element, index) if key in element else None
             if problem:
                 return problem

@@ -11,7 +11,8 @@ None of it is Zoho's API; none of it is counted, limited or faulted.
     DELETE /_sandbox/records/{module}/{id}  a person deletes it
     POST   /_sandbox/faults                 {"kind": "status"|"reset"|"latency", "path": prefix,
                                             "status": 429|5xx, "probability": p, "count": n,
-                                            "latency_ms": ms}; DELETE clears them all
+                                            "after": skip first n, "latency_ms": ms};
+                                            DELETE clears them all
     GET    /_sandbox/faults                 the faults in force, and how many of each kind were
                                             done to calls ("429", "503", "reset", "latency")
     POST   /_sandbox/tokens/expire          every access token expires now
@@ -26,6 +27,7 @@ None of it is Zoho's API; none of it is counted, limited or faulted.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +44,28 @@ from .tokens import SELF_CLIENT_SCOPE
 from .writes import Outcome
 
 __all__ = ["control_routes"]
+
+
+def _at_least(least: float, *, whole: bool = True) -> Callable[[Any], bool]:
+    def ok(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (isinstance(value, int) or not whole) and value >= least
+
+    return ok
+
+
+# Each setting's check and how a refusal describes it; all are checked before any is applied.
+SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "edition": (
+        lambda v: isinstance(v, str) and v in CONCURRENCY,
+        f"one of {', '.join(CONCURRENCY)}",
+    ),
+    "token_ttl": (lambda v: _at_least(0, whole=False)(v) and v > 0, "a number of seconds above 0"),
+    "credit_budget": (_at_least(0), "an integer of at least 0"),
+    "latency_ms": (_at_least(0), "an integer of at least 0"),
+    "concurrency": (_at_least(1), "an integer of at least 1"),
+}
 
 
 def _problem(message: str, status: int = 400) -> Response:
@@ -130,7 +154,7 @@ class ControlRoutes:
 
     async def add_fault(self, request: Request) -> Response:
         """Inject a fault: ``{"kind": "status"|"reset"|"latency", "path", "status",
-        "probability", "count", "latency_ms"}``."""
+        "probability", "count", "after", "latency_ms"}``."""
         fault = fault_from_json(await read_json(request))
         if isinstance(fault, str):
             return _problem(fault)
@@ -155,7 +179,10 @@ class ControlRoutes:
         """Expire channels now: ``{"channel_ids": [...]}``, or all when absent."""
         body = await read_json(request)
         ids = body.get("channel_ids") if isinstance(body, dict) else None
-        return json_response({"expired": self.org.channels.expire_now(ids)})
+        if ids is not None and not isinstance(ids, list):
+            return _problem('expected {"channel_ids": [ids]}, or no body for every channel')
+        wanted = None if ids is None else [str(i) for i in ids]
+        return json_response({"expired": self.org.channels.expire_now(wanted)})
 
     async def settings(self, request: Request) -> Response:
         """Change the edition, token lifetime, credit budget, latency or concurrency."""
@@ -166,11 +193,11 @@ class ControlRoutes:
         return _problem(problem) if problem else json_response(self._settings())
 
     def _apply_settings(self, body: Json) -> str | None:
-        allowed = {"edition", "token_ttl", "credit_budget", "latency_ms", "concurrency"}
-        if unknown := sorted(set(body) - allowed):
-            return f"unknown keys {unknown}; valid: {sorted(allowed)}"
-        if "edition" in body and body["edition"] not in CONCURRENCY:
-            return f"unknown edition; valid: {', '.join(CONCURRENCY)}"
+        if unknown := sorted(set(body) - set(SETTING_RULES)):
+            return f"unknown keys {unknown}; valid: {sorted(SETTING_RULES)}"
+        for key, (ok, wanted) in SETTING_RULES.items():
+            if key in body and not ok(body[key]):
+                return f"{key} must be {wanted}"
         if "edition" in body:
             self.org.set_edition(body["edition"])
         if "token_ttl" in body:
@@ -201,9 +228,11 @@ class ControlRoutes:
         """
         body = await read_json(request)
         scope = body.get("scope", SELF_CLIENT_SCOPE) if isinstance(body, dict) else None
+        if scope is not None and not isinstance(scope, str):
+            return _problem('expected {"scope": "comma-separated scopes"}')
         scope = scope or SELF_CLIENT_SCOPE  # no body, or no scope: the full self-client scope
         client_id = next(iter(self.org.authority.clients))
-        code = self.org.authority.issue_grant_code(client_id, str(scope))
+        code = self.org.authority.issue_grant_code(client_id, scope)
         return json_response({"code": code, "client_id": client_id}, 201)
 
     async def redirect_uri(self, request: Request) -> Response:

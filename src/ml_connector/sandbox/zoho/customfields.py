@@ -71,10 +71,14 @@ def _type_problem(element: Json, index: int) -> Json | None:
     data_type = element.get("data_type")
     if data_type is None:
         return mandatory_missing("data_type", _path(index, "data_type"))
-    if data_type not in CUSTOM_TYPES:
+    if not isinstance(data_type, str) or data_type not in CUSTOM_TYPES:
         return invalid_data("data_type", _path(index, "data_type"))
     length = element.get("length", CUSTOM_TYPES[data_type])
-    if not isinstance(length, int) or length < 0 or length > CUSTOM_TYPES[data_type]:
+    if (
+        isinstance(length, bool)
+        or not isinstance(length, int)
+        or not 0 <= length <= CUSTOM_TYPES[data_type]
+    ):
         return invalid_data(
             "length", _path(index, "length"), maximum_length=CUSTOM_TYPES[data_type]
         )

@@ -1,7 +1,9 @@
 """Injected trouble: 429s, 5xx, dropped connections and added latency, by chance or schedule.
 
-A fault matches a path prefix and fires either with a probability (from the simulator's seeded
-random generator, so a run is repeatable) or for the next N matching calls. A connection reset
+A fault matches a path prefix, lets the first ``after`` matching calls through, then fires
+either with a probability (from the simulator's seeded random generator, so a run is
+repeatable) or for the next ``count`` matching calls: a schedule such as "the 3rd and 4th
+upsert fail". A connection reset
 starts a response and then fails, so uvicorn drops the socket and the client sees a transport
 error rather than an HTTP answer.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -46,6 +49,7 @@ class Fault:
     probability: float = 1.0
     count: int | None = None
     latency_ms: int = 0
+    after: int = 0
 
     def matches(self, path: str) -> bool:
         """Whether a call to ``path`` is subject to this fault."""
@@ -56,14 +60,45 @@ def fault_from_json(body: Any) -> Fault | str:
     """A fault from the control API's JSON, or the reason it is refused."""
     if not isinstance(body, dict) or body.get("kind") not in KINDS:
         return f"kind must be one of {', '.join(KINDS)}"
-    allowed = {"kind", "path", "status", "probability", "count", "latency_ms"}
+    allowed = {"kind", "path", "status", "probability", "count", "latency_ms", "after"}
     unknown = sorted(set(body) - allowed)
     if unknown:
         return f"unknown keys: {', '.join(unknown)}; valid keys: {', '.join(sorted(allowed))}"
+    problem = _value_problem(body)
+    if problem:
+        return problem
     fault = Fault(**body)
     if fault.kind == "status" and not (fault.status == 429 or 500 <= fault.status <= 599):
         return "status must be 429 or 5xx"
     return fault
+
+
+def _whole(value: Any, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _is_probability(value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and 0 <= value <= 1
+
+
+# Each value's check and how the refusal describes it.
+VALUE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "path": (lambda v: isinstance(v, str), "a string"),
+    "status": (lambda v: _whole(v, 0), "an integer"),
+    "probability": (_is_probability, "a number from 0 to 1"),
+    "count": (lambda v: v is None or _whole(v, 1), "an integer of at least 1"),
+    "latency_ms": (lambda v: _whole(v, 0), "an integer of at least 0"),
+    "after": (lambda v: _whole(v, 0), "an integer of at least 0"),
+}
+
+
+def _value_problem(body: Json) -> str | None:
+    """Why a value is refused; checked here so a bad fault never reaches a simulated call."""
+    for key, (ok, wanted) in VALUE_RULES.items():
+        if key in body and not ok(body[key]):
+            return f"{key} must be {wanted}"
+    return None
 
 
 class FaultPlan:
@@ -81,7 +116,9 @@ class FaultPlan:
         """The faults that fire for this call, consuming scheduled ones."""
         fired = []
         for fault in self.faults:
-            if fault.matches(path) and self.rng.random() < fault.probability:
+            if fault.matches(path) and fault.after > 0:
+                fault.after -= 1  # still in the calls the schedule lets through
+            elif fault.matches(path) and self.rng.random() < fault.probability:
                 if fault.count is not None:
                     fault.count -= 1
                 fired.append(fault)

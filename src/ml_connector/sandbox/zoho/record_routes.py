@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .bodies import batch_status, body_list, read_json
 from .modules import Module
-from .responses import Json, crm_error, json_response, no_content
+from .responses import Json, crm_error, json_response, no_content, not_modified
 from .state import OrgState
 from .timestamps import format_time, parse_time
 from .users import User
@@ -60,7 +60,7 @@ class RecordRoutes:
         if isinstance(data, Response):
             return data
         trigger = body.get("trigger", [])
-        if not isinstance(trigger, list) or not TRIGGERS.issuperset(trigger):
+        if not isinstance(trigger, list) or not all(_is_trigger(t) for t in trigger):
             details = {"api_name": "trigger", "json_path": "$.trigger"}
             return crm_error(400, "INVALID_DATA", "invalid data", details)
         return module, data, body
@@ -154,7 +154,7 @@ class RecordRoutes:
         rows, per_page, page, more = window
         if not rows:
             modified_since = "if-modified-since" in request.headers
-            return Response(status_code=304) if modified_since else no_content()
+            return not_modified() if modified_since else no_content()
         token, expiry = self._next_token(rows[-1]["id"]) if more else (None, None)
         data = [self.org.store.render(module.api_name, row, names) for row in rows]
         return json_response(
@@ -212,6 +212,11 @@ class RecordRoutes:
         return last_id if last_id and expires > self.org.clock() else None
 
 
+def _is_trigger(value: Any) -> bool:
+    """One of the automation names ``trigger`` may list (anything else is refused, not hashed)."""
+    return isinstance(value, str) and value in TRIGGERS
+
+
 def _beyond_page_reach() -> Response:
     """More than 2,000 records by ``page``: Zoho asks for ``page_token`` instead."""
     message = "cannot fetch more than 2000 records using page param. Use page_token instead"
@@ -266,7 +271,7 @@ def _duplicate_checks(module: Module, given: Any) -> list[str] | Response:
         details = {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields"}
         return crm_error(400, "INVALID_DATA", "invalid data", details)
     for index, name in enumerate(given):
-        if name not in allowed:
+        if not isinstance(name, str) or name not in allowed:
             details = {"api_name": name, "json_path": f"$.duplicate_check_fields[{index}]"}
             return crm_error(400, "INVALID_DATA", "invalid data", details)
     return list(given)

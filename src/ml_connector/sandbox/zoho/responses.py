@@ -16,6 +16,7 @@ __all__ = [
     "error_body",
     "json_response",
     "no_content",
+    "not_modified",
     "too_many_requests",
 ]
 
@@ -45,6 +46,11 @@ def crm_error(status: int, code: str, message: str, details: Json | None = None)
 def no_content() -> Response:
     """Zoho's 204: no body, but still labelled JSON like every other answer."""
     return Response(status_code=204, media_type="application/json")
+
+
+def not_modified() -> Response:
+    """``If-Modified-Since`` with nothing newer: 304, no body, labelled JSON like every answer."""
+    return Response(status_code=304, media_type="application/json")
 
 
 def too_many_requests() -> Response:
