@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,9 @@ from ml_connector.mapping import (
     apply,
 )
 from ml_connector.mapping.transforms import TRANSFORMS
+from ml_connector.sandbox.zoho.ids import IdMint
+from ml_connector.sandbox.zoho.modules import standard_modules
+from ml_connector.sandbox.zoho.values import check_value
 from tests.mapping.helpers import map_one, resolver
 
 Case = tuple[dict[str, Any], dict[str, Any], Any]
@@ -90,7 +94,8 @@ def test_constant(value: Any) -> None:
     [
         ({}, {"phone": "(212) 555-0100"}, "+12125550100"),
         ({}, {"phone": "+44 20 7946 0958"}, "+442079460958"),
-        ({}, {"phone": "212-555-0100 x42"}, "+12125550100 ext. 42"),
+        ({}, {"phone": "212-555-0100 x42"}, "+12125550100 x42"),
+        ({}, {"phone": "+44 20 7946 0958 ext. 7"}, "+442079460958 x7"),
         ({"region": "GB"}, {"phone": "020 7946 0958"}, "+442079460958"),
         ({}, {"phone": ""}, None),
         ({}, {}, None),
@@ -98,6 +103,24 @@ def test_constant(value: Any) -> None:
 )
 def test_phone(rule: dict[str, Any], row: dict[str, Any], expected: Any) -> None:
     assert _mapped({"type": "phone", "source": "phone", **rule}, row) == expected
+
+
+def test_a_phone_number_zoho_could_not_hold_is_rejected_not_cut() -> None:
+    raw = "212-555-0100 ext. 1234567890123456789"
+    issue = _failed({"type": "phone", "source": "phone"}, {"phone": raw})
+    assert issue.code == "INVALID_PHONE"
+    assert issue.message == (
+        f"{raw!r} is longer than Zoho's 30 characters as '+12125550100 x1234567890123456789'"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["(212) 555-0100", "212-555-0100 x42", "+44 20 7946 0958 ext. 7", "212 555 0100 #99"]
+)
+def test_a_mapped_phone_number_is_one_zoho_accepts(raw: str) -> None:
+    phone = standard_modules(IdMint(random.Random(1)))["Accounts"].fields["Phone"]
+    value = _mapped({"type": "phone", "source": "phone"}, {"phone": raw})
+    assert check_value(phone, value, "$.data[0].Phone", lambda *_: True) is None
 
 
 def test_phone_region_defaults_to_the_file_setting() -> None:

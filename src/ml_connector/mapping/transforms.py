@@ -137,6 +137,9 @@ def _invalid(how: str, code: str, message: str) -> Rejected:
     return Omitted(code, message) if how == "omit" else Rejected(code, message)
 
 
+PHONE_LENGTH = 30  # Zoho refuses a longer value in a phone field, and the whole record with it
+
+
 def _phone(rule: PhoneRule, ctx: Context) -> str | None:
     raw = ctx.text(rule.source)
     if raw is None:
@@ -146,15 +149,20 @@ def _phone(rule: PhoneRule, ctx: Context) -> str | None:
     if formatted is None:
         message = f"{_show(raw)} is not a valid phone number (default region {region})"
         raise _invalid(rule.invalid, "INVALID_PHONE", message)
+    if len(formatted) > PHONE_LENGTH:
+        message = f"{_show(raw)} is longer than Zoho's {PHONE_LENGTH} characters as {formatted!r}"
+        raise _invalid(rule.invalid, "INVALID_PHONE", message)
     return formatted
 
 
 @lru_cache(maxsize=65536)
 def e164(raw: str, region: str) -> str | None:
-    """A valid number in E.164 (plus its extension), or None; remembered, as parsing is slow.
+    """A valid number in E.164 (then `` x`` and any extension), or None; kept, as parsing is slow.
 
     Most of mapping's time goes to reading phone numbers, and the same rows are mapped again on
-    every overlapping poll, replay and reconcile, so results are kept for recent numbers.
+    every overlapping poll, replay and reconcile, so results are kept for recent numbers. The
+    extension is written ``x42`` because Zoho's phone fields take digits, spaces and ``+()-./x#*``
+    only: an ``ext.`` would make Zoho refuse the whole record.
     """
     try:
         number = phonenumbers.parse(raw, region)
@@ -163,7 +171,7 @@ def e164(raw: str, region: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{formatted} ext. {number.extension}" if number.extension else formatted
+    return f"{formatted} x{number.extension}" if number.extension else formatted
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
