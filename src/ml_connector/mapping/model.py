@@ -34,7 +34,11 @@ class EntityMapping(Strict):
     key: ZohoField = Field(
         "NetSuite_ID", description="the unique Zoho field holding the NetSuite internal id"
     )
-    fields: dict[ZohoField, Rule] = Field(description="Zoho field API name → rule")
+    fields: dict[ZohoField, Rule] = Field(
+        description="Zoho field API name → rule",
+        # so editors flag a name that is not an API name, as the loader does
+        json_schema_extra={"additionalProperties": False},
+    )
 
     @model_validator(mode="after")
     def _key_not_mapped(self) -> EntityMapping:
