@@ -88,6 +88,10 @@ def test_field_mismatches_are_errors(rule: dict[str, Any], meta: Meta, message: 
             field("X", "currency"),
         ),
         (
+            {"type": "custom", "source": "custentity_a", "data_type": "integer"},
+            field("X", "bigint"),
+        ),
+        (
             {"type": "lookup", "source": "parent", "target": "customer"},
             field("X", "lookup", lookup="Accounts"),
         ),

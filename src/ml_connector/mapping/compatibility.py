@@ -30,7 +30,12 @@ FieldMeta = Mapping[str, Any]
 TEXT = frozenset({"text", "textarea"})
 STRINGS = TEXT | {"picklist", "email", "phone", "website"}
 NUMBERS = frozenset({"integer", "bigint", "double", "currency"})
-SAME_KIND = {"textarea": TEXT, "text": TEXT, "double": {"double", "currency"}}
+SAME_KIND = {
+    "textarea": TEXT,
+    "text": TEXT,
+    "integer": {"integer", "bigint"},  # a long integer field takes any whole number
+    "double": {"double", "currency"},
+}
 RULE_ACCEPTS: dict[str, frozenset[str]] = {
     "copy": STRINGS,
     "template": STRINGS,
