@@ -70,6 +70,8 @@ RULES = [
     {"type": "custom", "source": "custentity_x", "data_type": "double"},
     {"type": "custom", "source": "custentity_x", "data_type": "date"},
     {"type": "custom", "source": "custentity_x", "data_type": "boolean"},
+    {"type": "custom", "source": "custentity_x", "data_type": "email"},
+    {"type": "custom", "source": "custentity_x", "data_type": "phone"},
 ]
 
 

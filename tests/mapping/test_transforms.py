@@ -321,6 +321,8 @@ def test_an_unreadable_inactive_flag_is_rejected() -> None:
         ("date", "2026-03-15", "2026-03-15"),
         ("date", datetime(2026, 3, 15, 23, 0, tzinfo=UTC), "2026-03-15"),
         ("integer", None, None),
+        ("email", " Ops@Example.COM ", "ops@example.com"),
+        ("phone", "(212) 555-0100 x7", "+12125550100 x7"),
     ],
 )
 def test_custom(data_type: str, raw: Any, expected: Any) -> None:
@@ -337,11 +339,19 @@ def test_custom(data_type: str, raw: Any, expected: Any) -> None:
         ("double", "NaN", "INVALID_NUMBER"),
         ("date", "15/03/2026", "INVALID_DATE"),
         ("date", "2026-02-30", "INVALID_DATE"),
+        ("email", "ops@", "INVALID_EMAIL"),
+        ("phone", "555-01", "INVALID_PHONE"),
     ],
 )
 def test_custom_values_of_the_wrong_kind_are_rejected(data_type: str, raw: str, code: str) -> None:
     rule = {"type": "custom", "source": "custentity_tier", "data_type": data_type}
     assert _failed(rule, {"custentity_tier": raw}).code == code
+
+
+def test_a_custom_phone_is_read_with_the_files_region() -> None:
+    rule = {"type": "custom", "source": "custentity_line", "data_type": "phone"}
+    number = _mapped(rule, {"custentity_line": "020 7946 0958"}, phone_region="GB")
+    assert number == "+442079460958"
 
 
 def test_a_required_field_that_comes_out_empty_fails_the_record() -> None:

@@ -227,7 +227,11 @@ class InactiveRule(_Rule):
 
 
 class CustomRule(_Rule):
-    """A ``custentity_*`` column into a Zoho custom field of the given data type."""
+    """A ``custentity_*`` column into a Zoho custom field of the given data type.
+
+    Phone numbers and email addresses are read as the phone and email rules read them (the
+    file's ``phone_region``), and a value Zoho would refuse fails the record, naming the field.
+    """
 
     type: Literal["custom"]
     source: CustomColumn

@@ -144,14 +144,17 @@ def _phone(rule: PhoneRule, ctx: Context) -> str | None:
     raw = ctx.text(rule.source)
     if raw is None:
         return None
-    region = rule.region or ctx.phone_region
+    return _phone_number(raw, rule.region or ctx.phone_region, rule.invalid)
+
+
+def _phone_number(raw: str, region: str, invalid: str) -> str:
     formatted = e164(raw, region)
     if formatted is None:
         message = f"{_show(raw)} is not a valid phone number (default region {region})"
-        raise _invalid(rule.invalid, "INVALID_PHONE", message)
+        raise _invalid(invalid, "INVALID_PHONE", message)
     if len(formatted) > PHONE_LENGTH:
         message = f"{_show(raw)} is longer than Zoho's {PHONE_LENGTH} characters as {formatted!r}"
-        raise _invalid(rule.invalid, "INVALID_PHONE", message)
+        raise _invalid(invalid, "INVALID_PHONE", message)
     return formatted
 
 
@@ -183,11 +186,13 @@ _EMAIL = re.compile(
 
 def _email(rule: EmailRule, ctx: Context) -> str | None:
     raw = ctx.text(rule.source)
-    if raw is None:
-        return None
+    return None if raw is None else _email_address(raw, rule.invalid)
+
+
+def _email_address(raw: str, invalid: str) -> str:
     match = _EMAIL.fullmatch(raw)
     if match is None or len(raw) > 254 or len(match["local"]) > 64:
-        raise _invalid(rule.invalid, "INVALID_EMAIL", f"{_show(raw)} is not an email address")
+        raise _invalid(invalid, "INVALID_EMAIL", f"{_show(raw)} is not an email address")
     return raw.lower()
 
 
@@ -288,10 +293,15 @@ _CONVERSIONS: dict[str, Callable[[object], object]] = {
 
 def _custom(rule: CustomRule, ctx: Context) -> object:
     value = ctx.row.get(rule.source)
-    if text(value) is None:
+    found = text(value)
+    if found is None:
         return None
+    if rule.data_type == "phone":
+        return _phone_number(found, ctx.phone_region, "reject")
+    if rule.data_type == "email":
+        return _email_address(found, "reject")
     convert = _CONVERSIONS.get(rule.data_type)
-    return convert(value) if convert else text(value)
+    return convert(value) if convert else found
 
 
 TRANSFORMS: dict[str, Callable[[Any, Context], object]] = {
