@@ -318,6 +318,8 @@ def test_an_unreadable_inactive_flag_is_rejected() -> None:
         ("integer", "-7", -7),
         ("double", "2.50", 2.5),
         ("currency", "1000", 1000.0),
+        ("currency", 2.5e16, 2.5e16),
+        ("double", "1.5E-3", 0.0015),
         ("date", "2026-03-15", "2026-03-15"),
         ("date", datetime(2026, 3, 15, 23, 0, tzinfo=UTC), "2026-03-15"),
         ("integer", None, None),

@@ -264,9 +264,12 @@ def _integer(value: object) -> int:
     return int(found)
 
 
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")  # as str(float) writes
+
+
 def _decimal(value: object) -> float:
     found = text(value) or ""
-    number = float(found) if re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", found) else math.nan
+    number = float(found) if _DECIMAL.fullmatch(found) else math.nan
     if not math.isfinite(number):
         raise Rejected("INVALID_NUMBER", f"{_show(value)} is not a number")
     return number
