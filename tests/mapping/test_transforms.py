@@ -170,7 +170,7 @@ ADDRESS_ROW = {
     "billzip": "62701",
     "billcountry": "US",
     "shipaddr1": "9 Dock Rd",
-    "shipcountry": "gb",
+    "shipcountry": "kr",
 }
 
 
@@ -188,8 +188,16 @@ ADDRESS_ROW = {
             "United States of America",
         ),
         ({"address": "billing", "part": "country", "country_format": "alpha_3"}, "USA"),
+        (
+            {"address": "billing", "part": "country", "country_format": "common_name"},
+            "United States",
+        ),
+        (
+            {"address": "shipping", "part": "country", "country_format": "common_name"},
+            "South Korea",
+        ),
+        ({"address": "shipping", "part": "country"}, "Korea, Republic of"),
         ({"address": "shipping", "part": "street"}, "9 Dock Rd"),
-        ({"address": "shipping", "part": "country"}, "United Kingdom"),
         ({"address": "shipping", "part": "city"}, None),
     ],
 )

@@ -167,8 +167,10 @@ class AddressRule(_Rule):
         "country",
     ] = Field(description="street joins addr1, addr2 and addr3")
     separator: str = Field(", ", description="between the lines of a street")
-    country_format: Literal["name", "official_name", "alpha_2", "alpha_3"] = Field(
-        "name", description="how a country code is written in Zoho (part: country)"
+    country_format: Literal["name", "common_name", "official_name", "alpha_2", "alpha_3"] = Field(
+        "name",
+        description="how a country code is written in Zoho (part: country); common_name gives "
+        "South Korea for ISO's Korea, Republic of, and the ISO name where there is no other",
     )
 
 
