@@ -8,12 +8,15 @@ import pytest
 
 from ml_connector.errors import ConfigError, ConfigFileError
 from ml_connector.mapping import (
+    MappedRecord,
     MappingFileError,
+    apply,
     default_mapping,
     default_mapping_text,
     load_mapping,
     parse_mapping,
 )
+from tests.mapping.helpers import resolver
 
 GOOD = """\
 customer:
@@ -229,3 +232,18 @@ def test_a_changed_copy_gets_its_own_version() -> None:
 def test_the_default_file_points_editors_at_the_shipped_schema() -> None:
     first = default_mapping_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=mapping.schema.json"
+
+
+@pytest.mark.parametrize(
+    ("key", "netsuite_value"),
+    [("NO", "NO"), ("off", "off"), ("1.50", "1.50"), ("007", "007"), ("3", "3"), ("'T'", "T")],
+)
+def test_value_map_keys_are_read_as_written(key: str, netsuite_value: str) -> None:
+    text = (
+        "customer:\n  module: Accounts\n  fields:\n"
+        f"    Region: {{type: value_map, source: billcountry, values: {{{key}: Found}}}}\n"
+    )
+    mapping = parse_mapping(text, "m.yaml").mapping
+    outcome = apply(mapping, "customer", {"id": "1", "billcountry": netsuite_value}, resolver())
+    assert isinstance(outcome, MappedRecord), outcome
+    assert outcome.payload["Region"] == "Found"

@@ -188,7 +188,7 @@ class ValueMapRule(_Rule):
     @field_validator("values", mode="before")
     @classmethod
     def _text_keys(cls, value: object) -> object:
-        """YAML reads ``1: Customer`` with an int key, but rows carry ids as text."""
+        """Rows carry ids as text, so a key given as a number (from Python) is matched as text."""
         if isinstance(value, dict):
             return {k if isinstance(k, str) else _key_text(k): v for k, v in value.items()}
         return value
