@@ -16,6 +16,7 @@ from ml_connector.mapping import (
     load_mapping,
     parse_mapping,
 )
+from ml_connector.mapping.rules import ValueMapRule
 from tests.mapping.helpers import resolver
 
 GOOD = """\
@@ -247,3 +248,21 @@ def test_value_map_keys_are_read_as_written(key: str, netsuite_value: str) -> No
     outcome = apply(mapping, "customer", {"id": "1", "billcountry": netsuite_value}, resolver())
     assert isinstance(outcome, MappedRecord), outcome
     assert outcome.payload["Region"] == "Found"
+
+
+def test_a_loaded_mapping_cannot_be_changed_behind_its_version() -> None:
+    text = GOOD + "    Type: {type: value_map, source: category, values: {'1': Customer}}\n"
+    mapping = parse_mapping(text, "m.yaml").mapping
+    version, entity = mapping.version, mapping.entity("customer")
+    rule = entity.fields["Type"]
+    assert isinstance(rule, ValueMapRule)
+    with pytest.raises(TypeError, match="cannot be changed"):
+        entity.fields["Fax"] = entity.fields["Phone"]
+    with pytest.raises(TypeError, match="cannot be changed"):
+        rule.values.update({"2": "Partner"})
+    with pytest.raises(TypeError, match="cannot be changed"):
+        del entity.fields["Phone"]
+    assert set(entity.fields) == {"Account_Name", "Phone", "Type"}
+    assert dict(rule.values) == {"1": "Customer"}
+    assert mapping.version == version
+    assert mapping.model_copy(deep=True).version == version
