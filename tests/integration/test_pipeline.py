@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ml_connector.auth.session import open_session
-from ml_connector.mapping import default_mapping
+from ml_connector.mapping import default_mapping, default_mapping_text, parse_mapping
 from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
 from ml_connector.rest import RetryPolicy
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
@@ -432,3 +432,37 @@ async def test_reconcile_reports_records_deleted_in_netsuite_as_orphans(store: S
         queued = queue_fixes(w.store.engine, w.connection_id, found.differences)
     assert [(d.record_id, d.kind) for d in found.differences] == [(gone, "orphaned")]
     assert queued == 0, "deletions are not synced: an orphan is reported, not removed"
+
+
+async def test_every_audit_row_names_the_mapping_version_that_built_it(store: Store) -> None:
+    default = default_mapping_text()
+    strict = default.replace("unmapped: default\n      default: Customer", "unmapped: reject")
+    assert strict != default
+    mapping = parse_mapping(strict, "strict.yaml").mapping  # categories not listed fail
+    async with world(store, 150) as w:
+        pipeline = Pipeline(
+            w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm, mapping=mapping
+        )
+        await backfill(w.store.engine, w.reader, w.connection_id, "customer")
+        await pipeline.drain()
+        with w.store.engine.begin() as conn:  # a change event arrives for every customer again
+            conn.execute(
+                inbox.insert(),
+                [
+                    {
+                        "connection_id": w.connection_id,
+                        "source": "event",
+                        "idempotency_key": f"evt-{row['id']}",
+                        "record_type": "customer",
+                        "record_id": str(row["id"]),
+                        "status": "pending",
+                        "received_at": datetime.now(UTC),
+                    }
+                    for row in w.netsuite.account.db.select("SELECT id FROM customer")
+                ],
+            )
+        await pipeline.drain()
+    rows = search_audit(w.store.engine, w.connection_id, limit=10_000)
+    assert {row.outcome for row in rows} == {"written", "unchanged", "failed"}
+    assert {row.mapping_version for row in rows} == {mapping.version}
+    assert mapping.version != default_mapping().version

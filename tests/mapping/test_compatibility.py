@@ -32,7 +32,11 @@ def test_a_matching_mapping_has_no_findings() -> None:
 @pytest.mark.parametrize(
     ("rule", "meta", "message"),
     [
-        (NAME, field("Descripton"), "Accounts has no field X"),
+        (
+            NAME,
+            field("Descripton"),
+            "Accounts has no field X (fields a copy rule can fill: Descripton)",
+        ),
         (NAME, field("X", "lookup", lookup="Accounts"), "a copy rule cannot fill a lookup field"),
         (
             {"type": "phone", "source": "phone"},
@@ -88,6 +92,10 @@ def test_field_mismatches_are_errors(rule: dict[str, Any], meta: Meta, message: 
             field("X", "currency"),
         ),
         (
+            {"type": "custom", "source": "custentity_a", "data_type": "integer"},
+            field("X", "bigint"),
+        ),
+        (
             {"type": "lookup", "source": "parent", "target": "customer"},
             field("X", "lookup", lookup="Accounts"),
         ),
@@ -105,6 +113,30 @@ def test_compatible_fields_pass(rule: dict[str, Any], meta: Meta) -> None:
 def test_an_unknown_field_suggests_close_names() -> None:
     [(_, _, message)] = _check({"Phon": NAME}, accounts(field("Phone", "phone")))
     assert message == "Accounts has no field Phon (did you mean Phone?)"
+
+
+def test_an_unknown_field_lists_the_fields_the_rule_could_fill() -> None:
+    metadata = accounts(
+        field("Ticker_Symbol"),
+        field("Description", "textarea"),
+        field("Phone", "phone"),
+        field("Employees", "integer"),
+        field("Locked__s", read_only=True),
+    )
+    [(_, _, message)] = _check({"Summary": {"type": "copy", "source": "url"}}, metadata)
+    assert message == (
+        "Accounts has no field Summary (fields a copy rule can fill: Description, Phone, "
+        "Ticker_Symbol)"
+    )
+
+
+def test_an_unknown_field_no_field_could_take_says_so() -> None:
+    rule = {"type": "lookup", "source": "parent", "target": "customer"}
+    [(_, _, message)] = _check({"Parent": rule}, accounts(field("Ticker_Symbol")))
+    assert message == (
+        "Accounts has no field Parent "
+        "(no unmapped field of Accounts takes what a lookup rule writes)"
+    )
 
 
 def test_a_missing_custom_field_says_to_create_it() -> None:

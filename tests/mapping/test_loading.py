@@ -8,12 +8,16 @@ import pytest
 
 from ml_connector.errors import ConfigError, ConfigFileError
 from ml_connector.mapping import (
+    MappedRecord,
     MappingFileError,
+    apply,
     default_mapping,
     default_mapping_text,
     load_mapping,
     parse_mapping,
 )
+from ml_connector.mapping.rules import ValueMapRule
+from tests.mapping.helpers import resolver
 
 GOOD = """\
 customer:
@@ -229,3 +233,36 @@ def test_a_changed_copy_gets_its_own_version() -> None:
 def test_the_default_file_points_editors_at_the_shipped_schema() -> None:
     first = default_mapping_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=mapping.schema.json"
+
+
+@pytest.mark.parametrize(
+    ("key", "netsuite_value"),
+    [("NO", "NO"), ("off", "off"), ("1.50", "1.50"), ("007", "007"), ("3", "3"), ("'T'", "T")],
+)
+def test_value_map_keys_are_read_as_written(key: str, netsuite_value: str) -> None:
+    text = (
+        "customer:\n  module: Accounts\n  fields:\n"
+        f"    Region: {{type: value_map, source: billcountry, values: {{{key}: Found}}}}\n"
+    )
+    mapping = parse_mapping(text, "m.yaml").mapping
+    outcome = apply(mapping, "customer", {"id": "1", "billcountry": netsuite_value}, resolver())
+    assert isinstance(outcome, MappedRecord), outcome
+    assert outcome.payload["Region"] == "Found"
+
+
+def test_a_loaded_mapping_cannot_be_changed_behind_its_version() -> None:
+    text = GOOD + "    Type: {type: value_map, source: category, values: {'1': Customer}}\n"
+    mapping = parse_mapping(text, "m.yaml").mapping
+    version, entity = mapping.version, mapping.entity("customer")
+    rule = entity.fields["Type"]
+    assert isinstance(rule, ValueMapRule)
+    with pytest.raises(TypeError, match="cannot be changed"):
+        entity.fields["Fax"] = entity.fields["Phone"]
+    with pytest.raises(TypeError, match="cannot be changed"):
+        rule.values.update({"2": "Partner"})
+    with pytest.raises(TypeError, match="cannot be changed"):
+        del entity.fields["Phone"]
+    assert set(entity.fields) == {"Account_Name", "Phone", "Type"}
+    assert dict(rule.values) == {"1": "Customer"}
+    assert mapping.version == version
+    assert mapping.model_copy(deep=True).version == version

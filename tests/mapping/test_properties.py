@@ -6,6 +6,8 @@ record-level failure naming the mapped fields at fault, or a wait for a dependen
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,8 @@ from tests.mapping.helpers import map_one, resolver
 MAPPING = default_mapping()
 TYPES = st.sampled_from(MAPPING.source_types())
 texts = st.one_of(st.none(), st.text(), st.text(alphabet="0123456789 +-().xTF@a"))
+# the row contract lets readers hand over numbers and aware datetimes as well as text
+values = st.one_of(texts, st.integers(), st.floats(), st.datetimes(timezones=st.just(UTC)))
 FLAGS = ("isinactive", "isperson")  # readers may already have made these bool
 
 
@@ -29,9 +33,15 @@ FLAGS = ("isinactive", "isperson")  # readers may already have made these bool
 def rows(draw: st.DrawFn) -> tuple[str, dict[str, object]]:
     source_type = draw(TYPES)
     columns = sorted(COLUMNS[source_type])
-    optional = {c: st.one_of(texts, st.booleans()) if c in FLAGS else texts for c in columns}
+    optional = {c: _values(c) for c in columns}
     row: dict[str, object] = draw(st.fixed_dictionaries({}, optional=optional))
     return source_type, row
+
+
+def _values(column: str) -> st.SearchStrategy[object]:
+    if column in FLAGS:
+        return st.one_of(texts, st.booleans())
+    return texts if column == "id" else values
 
 
 def _links(ns_type: str, ns_id: str) -> str | None:
@@ -70,6 +80,8 @@ RULES = [
     {"type": "custom", "source": "custentity_x", "data_type": "double"},
     {"type": "custom", "source": "custentity_x", "data_type": "date"},
     {"type": "custom", "source": "custentity_x", "data_type": "boolean"},
+    {"type": "custom", "source": "custentity_x", "data_type": "email"},
+    {"type": "custom", "source": "custentity_x", "data_type": "phone"},
 ]
 
 

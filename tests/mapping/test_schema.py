@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ml_connector.mapping import RULE_TYPES, mapping_schema, mapping_schema_text
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from ml_connector.mapping import (
+    RULE_TYPES,
+    default_mapping_text,
+    mapping_schema,
+    mapping_schema_text,
+)
 from ml_connector.mapping.schema import shipped_schema_text
+
+EDITOR = Draft202012Validator(json.loads(shipped_schema_text()))
 
 
 def test_the_shipped_schema_is_up_to_date() -> None:
@@ -27,3 +39,23 @@ def test_the_schema_closes_every_object_and_tags_rules_by_type() -> None:
 
 def test_the_schema_is_plain_json() -> None:
     assert json.loads(mapping_schema_text()) == mapping_schema()
+
+
+def test_editors_find_the_default_file_valid() -> None:
+    assert list(EDITOR.iter_errors(yaml.safe_load(default_mapping_text()))) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("Account Name", {"type": "copy", "source": "companyname"}),
+        ("Phone", {"type": "phone", "source": "phone", "colour": "red"}),
+        ("Phone", {"type": "fone", "source": "phone"}),
+        ("Phone", {"type": "phone"}),
+        ("Fax", {"type": "phone", "source": "fax", "invalid": "guess"}),
+        ("Tier", {"type": "custom", "source": "tier"}),
+    ],
+)
+def test_editors_flag_what_the_loader_refuses(name: str, rule: dict[str, Any]) -> None:
+    document = {"customer": {"module": "Accounts", "fields": {name: rule}}}
+    assert list(EDITOR.iter_errors(document)) != []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,9 @@ from ml_connector.mapping import (
     apply,
 )
 from ml_connector.mapping.transforms import TRANSFORMS
+from ml_connector.sandbox.zoho.ids import IdMint
+from ml_connector.sandbox.zoho.modules import standard_modules
+from ml_connector.sandbox.zoho.values import check_value
 from tests.mapping.helpers import map_one, resolver
 
 Case = tuple[dict[str, Any], dict[str, Any], Any]
@@ -90,7 +94,8 @@ def test_constant(value: Any) -> None:
     [
         ({}, {"phone": "(212) 555-0100"}, "+12125550100"),
         ({}, {"phone": "+44 20 7946 0958"}, "+442079460958"),
-        ({}, {"phone": "212-555-0100 x42"}, "+12125550100 ext. 42"),
+        ({}, {"phone": "212-555-0100 x42"}, "+12125550100 x42"),
+        ({}, {"phone": "+44 20 7946 0958 ext. 7"}, "+442079460958 x7"),
         ({"region": "GB"}, {"phone": "020 7946 0958"}, "+442079460958"),
         ({}, {"phone": ""}, None),
         ({}, {}, None),
@@ -98,6 +103,24 @@ def test_constant(value: Any) -> None:
 )
 def test_phone(rule: dict[str, Any], row: dict[str, Any], expected: Any) -> None:
     assert _mapped({"type": "phone", "source": "phone", **rule}, row) == expected
+
+
+def test_a_phone_number_zoho_could_not_hold_is_rejected_not_cut() -> None:
+    raw = "212-555-0100 ext. 1234567890123456789"
+    issue = _failed({"type": "phone", "source": "phone"}, {"phone": raw})
+    assert issue.code == "INVALID_PHONE"
+    assert issue.message == (
+        f"{raw!r} is longer than Zoho's 30 characters as '+12125550100 x1234567890123456789'"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["(212) 555-0100", "212-555-0100 x42", "+44 20 7946 0958 ext. 7", "212 555 0100 #99"]
+)
+def test_a_mapped_phone_number_is_one_zoho_accepts(raw: str) -> None:
+    phone = standard_modules(IdMint(random.Random(1)))["Accounts"].fields["Phone"]
+    value = _mapped({"type": "phone", "source": "phone"}, {"phone": raw})
+    assert check_value(phone, value, "$.data[0].Phone", lambda *_: True) is None
 
 
 def test_phone_region_defaults_to_the_file_setting() -> None:
@@ -147,7 +170,7 @@ ADDRESS_ROW = {
     "billzip": "62701",
     "billcountry": "US",
     "shipaddr1": "9 Dock Rd",
-    "shipcountry": "gb",
+    "shipcountry": "kr",
 }
 
 
@@ -165,8 +188,16 @@ ADDRESS_ROW = {
             "United States of America",
         ),
         ({"address": "billing", "part": "country", "country_format": "alpha_3"}, "USA"),
+        (
+            {"address": "billing", "part": "country", "country_format": "common_name"},
+            "United States",
+        ),
+        (
+            {"address": "shipping", "part": "country", "country_format": "common_name"},
+            "South Korea",
+        ),
+        ({"address": "shipping", "part": "country"}, "Korea, Republic of"),
         ({"address": "shipping", "part": "street"}, "9 Dock Rd"),
-        ({"address": "shipping", "part": "country"}, "United Kingdom"),
         ({"address": "shipping", "part": "city"}, None),
     ],
 )
@@ -295,9 +326,13 @@ def test_an_unreadable_inactive_flag_is_rejected() -> None:
         ("integer", "-7", -7),
         ("double", "2.50", 2.5),
         ("currency", "1000", 1000.0),
+        ("currency", 2.5e16, 2.5e16),
+        ("double", "1.5E-3", 0.0015),
         ("date", "2026-03-15", "2026-03-15"),
         ("date", datetime(2026, 3, 15, 23, 0, tzinfo=UTC), "2026-03-15"),
         ("integer", None, None),
+        ("email", " Ops@Example.COM ", "ops@example.com"),
+        ("phone", "(212) 555-0100 x7", "+12125550100 x7"),
     ],
 )
 def test_custom(data_type: str, raw: Any, expected: Any) -> None:
@@ -314,11 +349,19 @@ def test_custom(data_type: str, raw: Any, expected: Any) -> None:
         ("double", "NaN", "INVALID_NUMBER"),
         ("date", "15/03/2026", "INVALID_DATE"),
         ("date", "2026-02-30", "INVALID_DATE"),
+        ("email", "ops@", "INVALID_EMAIL"),
+        ("phone", "555-01", "INVALID_PHONE"),
     ],
 )
 def test_custom_values_of_the_wrong_kind_are_rejected(data_type: str, raw: str, code: str) -> None:
     rule = {"type": "custom", "source": "custentity_tier", "data_type": data_type}
     assert _failed(rule, {"custentity_tier": raw}).code == code
+
+
+def test_a_custom_phone_is_read_with_the_files_region() -> None:
+    rule = {"type": "custom", "source": "custentity_line", "data_type": "phone"}
+    number = _mapped(rule, {"custentity_line": "020 7946 0958"}, phone_region="GB")
+    assert number == "+442079460958"
 
 
 def test_a_required_field_that_comes_out_empty_fails_the_record() -> None:

@@ -30,7 +30,12 @@ FieldMeta = Mapping[str, Any]
 TEXT = frozenset({"text", "textarea"})
 STRINGS = TEXT | {"picklist", "email", "phone", "website"}
 NUMBERS = frozenset({"integer", "bigint", "double", "currency"})
-SAME_KIND = {"textarea": TEXT, "text": TEXT, "double": {"double", "currency"}}
+SAME_KIND = {
+    "textarea": TEXT,
+    "text": TEXT,
+    "integer": {"integer", "bigint"},  # a long integer field takes any whole number
+    "double": {"double", "currency"},
+}
 RULE_ACCEPTS: dict[str, frozenset[str]] = {
     "copy": STRINGS,
     "template": STRINGS,
@@ -116,8 +121,24 @@ class _EntityCheck:
         hints = [f"did you mean {', '.join(close)}?"] if close else []
         if isinstance(rule, CustomRule | InactiveRule):
             hints.insert(0, "create it as a custom field in Zoho")
+        elif not close:
+            hints.append(self._fillable(rule))
         hint = f" ({', or '.join(hints)})" if hints else ""
         return f"{self.entity.module} has no field {name}{hint}"
+
+    def _fillable(self, rule: Rule) -> str:
+        """The valid names for a rule: writable fields of a type it fills, not mapped yet."""
+        taken = {self.entity.key, *self.entity.fields}
+        names = sorted(
+            name
+            for name, meta in self.fields.items()
+            if name not in taken
+            and not _read_only(meta)
+            and _type_problem(rule, str(meta.get("data_type"))) is None
+        )
+        if not names:
+            return f"no unmapped field of {self.entity.module} takes what a {rule.type} rule writes"
+        return f"fields a {rule.type} rule can fill: {', '.join(names)}"
 
     def _values(self, rule: Rule, meta: FieldMeta) -> Iterator[tuple[Any, str]]:
         if meta.get("system_mandatory") and _passes_text(rule) and not rule.required:

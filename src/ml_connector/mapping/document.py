@@ -18,6 +18,7 @@ from ml_connector.errors import ConfigFileError
 __all__ = ["Document", "Located", "Path", "read_yaml"]
 
 Path = tuple[str, ...]
+STR, MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def read_yaml(text: str, source: str) -> Document:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _keys_as_written(node, set())
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise ConfigFileError(source, _syntax(exc)) from None
@@ -73,6 +76,25 @@ def read_yaml(text: str, source: str) -> Document:
     lines: dict[Path, int] = {(): 1}
     problems = tuple(_walk(node, (), lines, source, set())) if node is not None else ()
     return Document(source, data, lines, problems)
+
+
+def _keys_as_written(node: yaml.Node, seen: set[int]) -> None:
+    """Read every key as the text written, since every key of a mapping file is a name.
+
+    YAML 1.1 would read a value map's ``NO`` (Norway) or ``off`` as false and ``1.50`` as the
+    number 1.5, so NetSuite's values could never match them. Merge keys (``<<``) stay.
+    """
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != MERGE:
+                key.tag = STR
+            _keys_as_written(value, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _keys_as_written(item, seen)
 
 
 def _syntax(exc: yaml.YAMLError) -> str:

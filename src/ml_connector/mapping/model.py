@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from ml_connector.errors import ConfigError
 from ml_connector.mapping.columns import SOURCE_TYPES
-from ml_connector.mapping.rules import Rule, Strict, check_region
+from ml_connector.mapping.rules import Rule, Strict, check_region, frozen
 
 __all__ = ["MODULES", "EntityMapping", "MappingFile", "ZohoField"]
 
@@ -34,7 +34,11 @@ class EntityMapping(Strict):
     key: ZohoField = Field(
         "NetSuite_ID", description="the unique Zoho field holding the NetSuite internal id"
     )
-    fields: dict[ZohoField, Rule] = Field(description="Zoho field API name → rule")
+    fields: Annotated[dict[ZohoField, Rule], AfterValidator(frozen)] = Field(
+        description="Zoho field API name → rule",
+        # so editors flag a name that is not an API name, as the loader does
+        json_schema_extra={"additionalProperties": False},
+    )
 
     @model_validator(mode="after")
     def _key_not_mapped(self) -> EntityMapping:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import phonenumbers
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -31,6 +32,7 @@ __all__ = [
     "CopyRule",
     "CustomRule",
     "EmailRule",
+    "FrozenDict",
     "InactiveRule",
     "LookupRule",
     "PhoneRule",
@@ -39,6 +41,7 @@ __all__ = [
     "TemplateRule",
     "ValueMapRule",
     "check_region",
+    "frozen",
 ]
 
 COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -64,6 +67,37 @@ Scalar = Annotated[
 ]
 Invalid = Literal["reject", "omit"]
 INVALID_HELP = "reject: the record fails, naming the field; omit: leave the field out and warn"
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenDict(dict[K, V]):
+    """A dict that refuses changes, so a loaded mapping always matches its version hash.
+
+    Pydantic's ``frozen`` stops attribute assignment only; a rule table or value map could
+    still be edited in place, and audit rows would then name a version that did not build them.
+    """
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("a loaded mapping cannot be changed: load or model_copy it instead")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __copy__(self) -> FrozenDict[K, V]:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[K, V]:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def frozen(value: dict[K, V]) -> FrozenDict[K, V]:
+    """The validated dict, frozen (used as an ``AfterValidator``)."""
+    return FrozenDict(value)
 
 
 class Strict(BaseModel):
@@ -167,8 +201,10 @@ class AddressRule(_Rule):
         "country",
     ] = Field(description="street joins addr1, addr2 and addr3")
     separator: str = Field(", ", description="between the lines of a street")
-    country_format: Literal["name", "official_name", "alpha_2", "alpha_3"] = Field(
-        "name", description="how a country code is written in Zoho (part: country)"
+    country_format: Literal["name", "common_name", "official_name", "alpha_2", "alpha_3"] = Field(
+        "name",
+        description="how a country code is written in Zoho (part: country); common_name gives "
+        "South Korea for ISO's Korea, Republic of, and the ISO name where there is no other",
     )
 
 
@@ -177,7 +213,9 @@ class ValueMapRule(_Rule):
 
     type: Literal["value_map"]
     source: Column
-    values: dict[str, Scalar] = Field(description="NetSuite value → Zoho value")
+    values: Annotated[dict[str, Scalar], AfterValidator(frozen)] = Field(
+        description="NetSuite value → Zoho value"
+    )
     unmapped: Literal["reject", "default", "pass"] = Field(
         "reject", description="a value not in values: fail the record, use default, or keep it"
     )
@@ -186,7 +224,7 @@ class ValueMapRule(_Rule):
     @field_validator("values", mode="before")
     @classmethod
     def _text_keys(cls, value: object) -> object:
-        """YAML reads ``1: Customer`` with an int key, but rows carry ids as text."""
+        """Rows carry ids as text, so a key given as a number (from Python) is matched as text."""
         if isinstance(value, dict):
             return {k if isinstance(k, str) else _key_text(k): v for k, v in value.items()}
         return value
@@ -227,7 +265,11 @@ class InactiveRule(_Rule):
 
 
 class CustomRule(_Rule):
-    """A ``custentity_*`` column into a Zoho custom field of the given data type."""
+    """A ``custentity_*`` column into a Zoho custom field of the given data type.
+
+    Phone numbers and email addresses are read as the phone and email rules read them (the
+    file's ``phone_region``), and a value Zoho would refuse fails the record, naming the field.
+    """
 
     type: Literal["custom"]
     source: CustomColumn

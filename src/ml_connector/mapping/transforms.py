@@ -137,24 +137,35 @@ def _invalid(how: str, code: str, message: str) -> Rejected:
     return Omitted(code, message) if how == "omit" else Rejected(code, message)
 
 
+PHONE_LENGTH = 30  # Zoho refuses a longer value in a phone field, and the whole record with it
+
+
 def _phone(rule: PhoneRule, ctx: Context) -> str | None:
     raw = ctx.text(rule.source)
     if raw is None:
         return None
-    region = rule.region or ctx.phone_region
+    return _phone_number(raw, rule.region or ctx.phone_region, rule.invalid)
+
+
+def _phone_number(raw: str, region: str, invalid: str) -> str:
     formatted = e164(raw, region)
     if formatted is None:
         message = f"{_show(raw)} is not a valid phone number (default region {region})"
-        raise _invalid(rule.invalid, "INVALID_PHONE", message)
+        raise _invalid(invalid, "INVALID_PHONE", message)
+    if len(formatted) > PHONE_LENGTH:
+        message = f"{_show(raw)} is longer than Zoho's {PHONE_LENGTH} characters as {formatted!r}"
+        raise _invalid(invalid, "INVALID_PHONE", message)
     return formatted
 
 
 @lru_cache(maxsize=65536)
 def e164(raw: str, region: str) -> str | None:
-    """A valid number in E.164 (plus its extension), or None; remembered, as parsing is slow.
+    """A valid number in E.164 (then `` x`` and any extension), or None; kept, as parsing is slow.
 
     Most of mapping's time goes to reading phone numbers, and the same rows are mapped again on
-    every overlapping poll, replay and reconcile, so results are kept for recent numbers.
+    every overlapping poll, replay and reconcile, so results are kept for recent numbers. The
+    extension is written ``x42`` because Zoho's phone fields take digits, spaces and ``+()-./x#*``
+    only: an ``ext.`` would make Zoho refuse the whole record.
     """
     try:
         number = phonenumbers.parse(raw, region)
@@ -163,7 +174,7 @@ def e164(raw: str, region: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{formatted} ext. {number.extension}" if number.extension else formatted
+    return f"{formatted} x{number.extension}" if number.extension else formatted
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -175,11 +186,13 @@ _EMAIL = re.compile(
 
 def _email(rule: EmailRule, ctx: Context) -> str | None:
     raw = ctx.text(rule.source)
-    if raw is None:
-        return None
+    return None if raw is None else _email_address(raw, rule.invalid)
+
+
+def _email_address(raw: str, invalid: str) -> str:
     match = _EMAIL.fullmatch(raw)
     if match is None or len(raw) > 254 or len(match["local"]) > 64:
-        raise _invalid(rule.invalid, "INVALID_EMAIL", f"{_show(raw)} is not an email address")
+        raise _invalid(invalid, "INVALID_EMAIL", f"{_show(raw)} is not an email address")
     return raw.lower()
 
 
@@ -251,9 +264,12 @@ def _integer(value: object) -> int:
     return int(found)
 
 
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")  # as str(float) writes
+
+
 def _decimal(value: object) -> float:
     found = text(value) or ""
-    number = float(found) if re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", found) else math.nan
+    number = float(found) if _DECIMAL.fullmatch(found) else math.nan
     if not math.isfinite(number):
         raise Rejected("INVALID_NUMBER", f"{_show(value)} is not a number")
     return number
@@ -280,10 +296,15 @@ _CONVERSIONS: dict[str, Callable[[object], object]] = {
 
 def _custom(rule: CustomRule, ctx: Context) -> object:
     value = ctx.row.get(rule.source)
-    if text(value) is None:
+    found = text(value)
+    if found is None:
         return None
+    if rule.data_type == "phone":
+        return _phone_number(found, ctx.phone_region, "reject")
+    if rule.data_type == "email":
+        return _email_address(found, "reject")
     convert = _CONVERSIONS.get(rule.data_type)
-    return convert(value) if convert else text(value)
+    return convert(value) if convert else found
 
 
 TRANSFORMS: dict[str, Callable[[Any, Context], object]] = {
