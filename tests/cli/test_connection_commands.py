@@ -103,6 +103,21 @@ def test_bad_files_get_one_line_naming_the_file_and_store_nothing(
     _store_is_empty(run)
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("acme", '{"netsuite": '), ("acme", "{}"), ("Not A Name", json.dumps(SANDBOX_LIKE))],
+)
+def test_bad_input_on_a_new_machine_creates_no_store_and_no_key(
+    run: Run, cli_home: Path, tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = run("connection", "add", name, "--config", str(path))
+    assert result.code == 1
+    assert not (cli_home / "ml-connector.db").exists()
+    assert not (cli_home / "secret.keys").exists()
+
+
 def test_a_secret_in_a_wrong_place_is_not_echoed(run: Run, tmp_path: Path) -> None:
     leaked = "sk-live-do-not-print-0123456789"
     bad = {**SANDBOX_LIKE, "zoho": {**SANDBOX_LIKE["zoho"], "client_secret": {"v": leaked}}}
@@ -120,11 +135,18 @@ def test_a_missing_file_is_named(run: Run, tmp_path: Path) -> None:
     assert "nope.json: cannot read" in result.err
 
 
-def test_a_duplicate_name_is_refused_and_the_first_is_kept(run: Run, config_file: Path) -> None:
+def test_a_duplicate_name_is_refused_and_the_first_is_kept(
+    run: Run, config_file: Path, tmp_path: Path
+) -> None:
     assert run("connection", "add", "acme", "--config", str(config_file)).code == 0
-    again = run("connection", "add", "acme", "--config", str(config_file))
+    first = run("connection", "show", "acme", "--json").json()
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**SANDBOX_LIKE, "zoho": {**SANDBOX_LIKE["zoho"], "dc": "eu"}}))
+    again = run("connection", "add", "acme", "--config", str(other))
     assert again.code == 1
-    assert "already exists" in again.err
+    assert again.err.startswith("error: a connection named 'acme' already exists")
+    assert again.err.count("\n") == 1
+    assert run("connection", "show", "acme", "--json").json() == first
     assert len(run("connection", "list", "--json").json()) == 1
 
 
