@@ -117,3 +117,16 @@ def test_a_database_from_a_newer_version_is_refused(run: Run, cli_home: Path) ->
         assert result.code == 1
         assert "schema revision 9999 is newer" in result.err
         assert result.err.count("\n") == 1
+
+
+def test_an_unusable_database_url_is_one_line_naming_the_variable(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ML_CONNECTOR_DATABASE_URL", "mysql://admin:pw-secret-123@db.example/crm")
+    result = run("connection", "list")
+    assert result.code == 1
+    assert result.err.startswith(
+        "error: environment: 1 problem: ML_CONNECTOR_DATABASE_URL: unsupported database 'mysql'"
+    )
+    assert result.err.count("\n") == 1
+    assert "pw-secret-123" not in result.err
