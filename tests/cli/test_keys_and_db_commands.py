@@ -130,3 +130,29 @@ def test_an_unusable_database_url_is_one_line_naming_the_variable(
     )
     assert result.err.count("\n") == 1
     assert "pw-secret-123" not in result.err
+
+
+@pytest.mark.parametrize("args", [("connection", "list"), ("db", "upgrade")])
+def test_a_data_directory_that_cannot_be_made_is_named(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ML_CONNECTOR_HOME", str(blocker / "home"))
+    result = run(*args)
+    assert result.code == 1
+    assert result.err.startswith(f"error: {blocker / 'home'}: cannot create the data directory")
+    assert result.err.count("\n") == 1
+
+
+def test_a_key_file_that_cannot_be_written_is_named_and_nothing_is_stored(
+    run: Run, tmp_path: Path, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ML_CONNECTOR_KEY_FILE", str(blocker / "secret.keys"))
+    result = run("connection", "add", "acme", "--config", str(config_file))
+    assert result.code == 1
+    assert result.err.startswith(f"error: {blocker / 'secret.keys'}: cannot write the key file")
+    assert result.err.count("\n") == 1
+    assert run("connection", "list", "--json").json() == []
