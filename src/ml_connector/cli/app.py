@@ -14,6 +14,7 @@ from ml_connector.cli.db import db_app
 from ml_connector.cli.demo import demo_command
 from ml_connector.cli.keys import keys_app
 from ml_connector.cli.mapping import mapping_app
+from ml_connector.cli.output import error_line
 from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
@@ -66,11 +67,6 @@ def root(ctx: typer.Context) -> None:
     ctx.obj = Runtime(load_settings())
 
 
-def _fail(message: str, hint: str) -> None:
-    suffix = f" (hint: {hint})" if hint else ""
-    typer.echo(f"error: {message}{suffix}", err=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; any ConnectorError becomes one line on stderr and exit code 1."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -82,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConnectorError as exc:
         if debug:
             raise
-        _fail(exc.message, exc.hint)
+        typer.echo(error_line(exc.message, exc.hint), err=True)
         return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
