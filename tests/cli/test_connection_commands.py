@@ -129,6 +129,20 @@ def test_a_secret_in_a_wrong_place_is_not_echoed(run: Run, tmp_path: Path) -> No
     assert leaked not in result.err + result.out
 
 
+def test_a_url_carrying_a_password_is_refused_so_show_cannot_print_it(
+    run: Run, tmp_path: Path
+) -> None:
+    url = "https://robot:pw-in-url-0123456789@1234567-sb1.suitetalk.api.netsuite.com"
+    bad = {**SANDBOX_LIKE, "netsuite": {**SANDBOX_LIKE["netsuite"], "base_url": url}}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    result = run("connection", "add", "acme", "--config", str(path))
+    assert result.code == 1
+    assert "netsuite.base_url: must not hold a user name or password" in result.err
+    assert "pw-in-url" not in result.err + result.out
+    _store_is_empty(run)
+
+
 def test_a_missing_file_is_named(run: Run, tmp_path: Path) -> None:
     result = run("connection", "add", "acme", "--config", str(tmp_path / "nope.json"))
     assert result.code == 1
