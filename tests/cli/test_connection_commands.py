@@ -39,6 +39,16 @@ def test_no_listing_ever_prints_a_secret(run: Run, config_file: Path) -> None:
             assert secret.strip() not in output
 
 
+def test_secrets_added_from_a_file_are_nowhere_in_the_database_files(
+    run: Run, cli_home: Path, config_file: Path
+) -> None:
+    assert run("connection", "add", "acme", "--config", str(config_file)).code == 0
+    raw = b"".join(path.read_bytes() for path in cli_home.iterdir() if path.name != "secret.keys")
+    assert b"1234567_SB1" in raw, "the scan read the stored connection"
+    for secret in [*SECRET_VALUES, "PEMSECRET0123456789"]:
+        assert secret.strip().encode() not in raw
+
+
 def test_a_toml_file_is_accepted_too(run: Run, tmp_path: Path) -> None:
     ns, zoho = SANDBOX_LIKE["netsuite"], SANDBOX_LIKE["zoho"]
     path = tmp_path / "beta.toml"
