@@ -84,7 +84,11 @@ def test_a_wrong_key_is_a_one_line_error_and_changes_nothing(
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [("not-a-key\n", "not valid base64"), (encode_key(b"0" * 16) + "\n", "must be 32 bytes")],
+    [
+        ("not-a-key\n", "not valid base64"),
+        (encode_key(b"0" * 16) + "\n", "must be 32 bytes"),
+        ("# every key was deleted by hand\n", "holds no key"),
+    ],
 )
 def test_an_unreadable_key_file_is_named(
     run: Run, cli_home: Path, config_file: Path, content: str, problem: str
