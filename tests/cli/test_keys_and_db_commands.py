@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from ml_connector.store.keyring import encode_key, new_key
 from ml_connector.store.schema import make_engine
@@ -160,3 +161,17 @@ def test_a_key_file_that_cannot_be_written_is_named_and_nothing_is_stored(
     assert result.err.startswith(f"error: {blocker / 'secret.keys'}: cannot write the key file")
     assert result.err.count("\n") == 1
     assert run("connection", "list", "--json").json() == []
+
+
+def test_a_damaged_database_is_a_one_line_error(run: Run, cli_home: Path) -> None:
+    run("db", "upgrade")
+    engine = make_engine(f"sqlite:///{cli_home / 'ml-connector.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE connections"))
+    engine.dispose()
+    result = run("connection", "list")
+    assert result.code == 1
+    assert result.err.startswith("error: the database failed: OperationalError (hint: ")
+    assert result.err.count("\n") == 1
+    with pytest.raises(OperationalError):
+        run("--debug", "connection", "list")
