@@ -13,7 +13,7 @@ def _readme_test_command() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The two commands", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)\n```", section, flags=re.DOTALL)
-    tests = [block.strip() for block in blocks if "pytest" in block]
+    tests = [str(block).strip() for block in blocks if "pytest" in block]
     assert len(tests) == 1, "the README gives one test command"
     return tests[0]
 
