@@ -54,8 +54,59 @@ def test_a_malformed_file_is_named(tmp_path: Path) -> None:
 
 
 def test_a_bad_value_from_the_environment_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(ConfigValueError, match="log_format"):
+    with pytest.raises(ConfigValueError, match="ML_CONNECTOR_LOG_FORMAT: Input should be"):
         load_settings({"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_LOG_FORMAT": "xml"})
+
+
+def test_a_bad_variable_is_named_as_the_variable_not_as_the_file(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('log_level = "info"\n')
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_LOG_FORMAT": "xml"}
+    with pytest.raises(ConfigValueError) as info:
+        load_settings(env)
+    assert str(info.value).startswith("environment: 1 problem: ML_CONNECTOR_LOG_FORMAT: ")
+    assert "config.toml" not in str(info.value)
+
+
+def test_problems_in_the_file_and_the_environment_are_reported_together(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("lease_seconds = -1\n")
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_LOG_FORMAT": "xml"}
+    with pytest.raises(ConfigValueError) as info:
+        load_settings(env)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'config.toml'}: 2 problems: ")
+    assert "lease_seconds: Input should be greater than 0" in message
+    assert "ML_CONNECTOR_LOG_FORMAT: Input should be 'text' or 'json'" in message
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("nonsense", "not a database URL"),
+        ("mysql://admin:hunter2-secret@db.example/crm", "unsupported database 'mysql'"),
+    ],
+)
+def test_an_unusable_database_url_is_refused_without_echoing_it(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_DATABASE_URL": url}
+    with pytest.raises(ConfigValueError) as info:
+        load_settings(env)
+    assert f"ML_CONNECTOR_DATABASE_URL: {problem}" in str(info.value)
+    assert url not in str(info.value)
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["sqlite:///x.db", "postgresql://u@h/db", "postgres://u@h/db"])
+def test_supported_database_urls_are_accepted(tmp_path: Path, url: str) -> None:
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_DATABASE_URL": url}
+    assert load_settings(env).database_url == url
+
+
+@pytest.mark.parametrize("keys", [" , ", "a-key,,b-key", ","])
+def test_an_empty_entry_in_the_key_list_is_refused(tmp_path: Path, keys: str) -> None:
+    env = {"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_SECRET_KEYS": keys}
+    with pytest.raises(ConfigValueError, match=r"ML_CONNECTOR_SECRET_KEYS: .*an empty key"):
+        load_settings(env)
 
 
 def test_several_keys_are_read_newest_first_and_never_shown(tmp_path: Path) -> None:
@@ -73,7 +124,7 @@ def test_the_admin_token_is_secret_and_must_not_be_guessable(tmp_path: Path) -> 
     assert settings.admin_token is not None
     assert settings.admin_token.get_secret_value() == token
     assert token not in repr(settings)
-    with pytest.raises(ConfigValueError, match="admin_token"):
+    with pytest.raises(ConfigValueError, match="ML_CONNECTOR_ADMIN_TOKEN: "):
         load_settings({"ML_CONNECTOR_HOME": str(tmp_path), "ML_CONNECTOR_ADMIN_TOKEN": "short"})
 
 

@@ -44,7 +44,7 @@ __all__ = [
 class ConnectorError(Exception):
     """Base of every error ml-connector raises on purpose."""
 
-    hint: str = ""
+    hint: str = "run the command again with --debug to see where it failed"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -151,6 +151,8 @@ class RetryableError(ConnectorError):
 class PermanentError(ConnectorError):
     """The remote side refused the request for good; retrying will not help."""
 
+    hint = "the remote service will refuse this again: fix the data or settings it names"
+
     def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
         self.status = status
         self.code = code
@@ -181,6 +183,8 @@ class AuthError(ConnectorError):
 
 class RecordError(ConnectorError):
     """One record failed; it is journalled and the rest of its batch carries on."""
+
+    hint = "find the record with `ml-connector audit list`, fix it, then `ml-connector replay`"
 
     def __init__(
         self, record_id: str, code: str, message: str, *, field: str | None = None

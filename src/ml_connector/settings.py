@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from ml_connector.errors import ConfigFileError, ConfigValueError
 
@@ -25,6 +27,7 @@ __all__ = ["ENV_PREFIX", "Settings", "load_settings", "sqlalchemy_url"]
 
 ENV_PREFIX = "ML_CONNECTOR_"
 APP_NAME = "ml-connector"
+SUPPORTED_DATABASES = ("postgresql", "sqlite")
 
 
 class Settings(BaseModel):
@@ -63,6 +66,27 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        # checked here, so a typo is a one-line error naming the setting, not a driver traceback;
+        # the message never repeats the URL, which may hold a password
+        try:
+            backend = make_url(sqlalchemy_url(value)).get_backend_name()
+        except ArgumentError:
+            raise ValueError("not a database URL (sqlite:///PATH or postgresql://…)") from None
+        if backend not in SUPPORTED_DATABASES:
+            supported = ", ".join(SUPPORTED_DATABASES)
+            raise ValueError(f"unsupported database {backend!r} (supported: {supported})")
+        return value
+
+    @field_validator("secret_keys")
+    @classmethod
+    def _no_empty_key(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        if any(not key.get_secret_value().strip() for key in value):
+            raise ValueError("an empty key in the list (a stray comma?)")
+        return value
 
     @property
     def is_embedded(self) -> bool:
@@ -104,7 +128,7 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         if raw:
             values[field] = raw
     if "secret_keys" in values:
-        values["secret_keys"] = tuple(k.strip() for k in values["secret_keys"].split(",") if k)
+        values["secret_keys"] = tuple(k.strip() for k in values["secret_keys"].split(","))
     return values
 
 
@@ -142,7 +166,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     home = _home(env)
     path = _config_path(env, home)
     from_file = _read_toml(path) if path else {}
-    merged: dict[str, Any] = {**from_file, **_from_env(env)}
+    from_env = _from_env(env)
+    merged: dict[str, Any] = {**from_file, **from_env}
     merged_home = Path(merged.get("home", home)).expanduser()
     merged.setdefault("database_url", default_database_url(merged_home))
     merged.setdefault("key_file", merged_home / "secret.keys")
@@ -150,17 +175,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        where = str(path) if path else "environment"
-        raise ConfigValueError(where, _problems(exc)) from None
+        raise _value_error(exc, path, set(from_env)) from None
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    problems = []
+_VARIABLES = {field: ENV_PREFIX + suffix for suffix, field in _ENV_KEYS.items()}
+
+
+def _value_error(exc: ValidationError, path: Path | None, from_env: set[str]) -> ConfigValueError:
+    """Every problem at once, each named as the person wrote it: a variable or a file's key."""
+    problems, in_file = [], False
     for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        reason = error["msg"].removeprefix("Value error, ")
+        if field in from_env:
+            problems.append(f"{_VARIABLES[field]}: {reason}")
+            continue
+        in_file = True
         key = ".".join(str(part) for part in error["loc"])
         if error["type"] == "extra_forbidden":
             known = ", ".join(sorted(Settings.model_fields))
             problems.append(f"unknown key {key!r} (valid keys: {known})")
         else:
-            problems.append(f"{key}: {error['msg']}")
-    return problems
+            problems.append(f"{key}: {reason}")
+    where = str(path) if path and in_file else "environment"
+    return ConfigValueError(where, problems)

@@ -39,6 +39,16 @@ def test_no_listing_ever_prints_a_secret(run: Run, config_file: Path) -> None:
             assert secret.strip() not in output
 
 
+def test_secrets_added_from_a_file_are_nowhere_in_the_database_files(
+    run: Run, cli_home: Path, config_file: Path
+) -> None:
+    assert run("connection", "add", "acme", "--config", str(config_file)).code == 0
+    raw = b"".join(path.read_bytes() for path in cli_home.iterdir() if path.name != "secret.keys")
+    assert b"1234567_SB1" in raw, "the scan read the stored connection"
+    for secret in [*SECRET_VALUES, "PEMSECRET0123456789"]:
+        assert secret.strip().encode() not in raw
+
+
 def test_a_toml_file_is_accepted_too(run: Run, tmp_path: Path) -> None:
     ns, zoho = SANDBOX_LIKE["netsuite"], SANDBOX_LIKE["zoho"]
     path = tmp_path / "beta.toml"
@@ -103,6 +113,21 @@ def test_bad_files_get_one_line_naming_the_file_and_store_nothing(
     _store_is_empty(run)
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("acme", '{"netsuite": '), ("acme", "{}"), ("Not A Name", json.dumps(SANDBOX_LIKE))],
+)
+def test_bad_input_on_a_new_machine_creates_no_store_and_no_key(
+    run: Run, cli_home: Path, tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = run("connection", "add", name, "--config", str(path))
+    assert result.code == 1
+    assert not (cli_home / "ml-connector.db").exists()
+    assert not (cli_home / "secret.keys").exists()
+
+
 def test_a_secret_in_a_wrong_place_is_not_echoed(run: Run, tmp_path: Path) -> None:
     leaked = "sk-live-do-not-print-0123456789"
     bad = {**SANDBOX_LIKE, "zoho": {**SANDBOX_LIKE["zoho"], "client_secret": {"v": leaked}}}
@@ -114,17 +139,38 @@ def test_a_secret_in_a_wrong_place_is_not_echoed(run: Run, tmp_path: Path) -> No
     assert leaked not in result.err + result.out
 
 
+def test_a_url_carrying_a_password_is_refused_so_show_cannot_print_it(
+    run: Run, tmp_path: Path
+) -> None:
+    url = "https://robot:pw-in-url-0123456789@1234567-sb1.suitetalk.api.netsuite.com"
+    bad = {**SANDBOX_LIKE, "netsuite": {**SANDBOX_LIKE["netsuite"], "base_url": url}}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    result = run("connection", "add", "acme", "--config", str(path))
+    assert result.code == 1
+    assert "netsuite.base_url: must not hold a user name or password" in result.err
+    assert "pw-in-url" not in result.err + result.out
+    _store_is_empty(run)
+
+
 def test_a_missing_file_is_named(run: Run, tmp_path: Path) -> None:
     result = run("connection", "add", "acme", "--config", str(tmp_path / "nope.json"))
     assert result.code == 1
     assert "nope.json: cannot read" in result.err
 
 
-def test_a_duplicate_name_is_refused_and_the_first_is_kept(run: Run, config_file: Path) -> None:
+def test_a_duplicate_name_is_refused_and_the_first_is_kept(
+    run: Run, config_file: Path, tmp_path: Path
+) -> None:
     assert run("connection", "add", "acme", "--config", str(config_file)).code == 0
-    again = run("connection", "add", "acme", "--config", str(config_file))
+    first = run("connection", "show", "acme", "--json").json()
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**SANDBOX_LIKE, "zoho": {**SANDBOX_LIKE["zoho"], "dc": "eu"}}))
+    again = run("connection", "add", "acme", "--config", str(other))
     assert again.code == 1
-    assert "already exists" in again.err
+    assert again.err.startswith("error: a connection named 'acme' already exists")
+    assert again.err.count("\n") == 1
+    assert run("connection", "show", "acme", "--json").json() == first
     assert len(run("connection", "list", "--json").json()) == 1
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from ml_connector.store.keyring import encode_key, new_key
 from ml_connector.store.schema import make_engine
@@ -84,7 +85,11 @@ def test_a_wrong_key_is_a_one_line_error_and_changes_nothing(
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [("not-a-key\n", "not valid base64"), (encode_key(b"0" * 16) + "\n", "must be 32 bytes")],
+    [
+        ("not-a-key\n", "not valid base64"),
+        (encode_key(b"0" * 16) + "\n", "must be 32 bytes"),
+        ("# every key was deleted by hand\n", "holds no key"),
+    ],
 )
 def test_an_unreadable_key_file_is_named(
     run: Run, cli_home: Path, config_file: Path, content: str, problem: str
@@ -117,3 +122,56 @@ def test_a_database_from_a_newer_version_is_refused(run: Run, cli_home: Path) ->
         assert result.code == 1
         assert "schema revision 9999 is newer" in result.err
         assert result.err.count("\n") == 1
+
+
+def test_an_unusable_database_url_is_one_line_naming_the_variable(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ML_CONNECTOR_DATABASE_URL", "mysql://admin:pw-secret-123@db.example/crm")
+    result = run("connection", "list")
+    assert result.code == 1
+    assert result.err.startswith(
+        "error: environment: 1 problem: ML_CONNECTOR_DATABASE_URL: unsupported database 'mysql'"
+    )
+    assert result.err.count("\n") == 1
+    assert "pw-secret-123" not in result.err
+
+
+@pytest.mark.parametrize("args", [("connection", "list"), ("db", "upgrade")])
+def test_a_data_directory_that_cannot_be_made_is_named(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ML_CONNECTOR_HOME", str(blocker / "home"))
+    result = run(*args)
+    assert result.code == 1
+    assert result.err.startswith(f"error: {blocker / 'home'}: cannot create the data directory")
+    assert result.err.count("\n") == 1
+
+
+def test_a_key_file_that_cannot_be_written_is_named_and_nothing_is_stored(
+    run: Run, tmp_path: Path, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ML_CONNECTOR_KEY_FILE", str(blocker / "secret.keys"))
+    result = run("connection", "add", "acme", "--config", str(config_file))
+    assert result.code == 1
+    assert result.err.startswith(f"error: {blocker / 'secret.keys'}: cannot write the key file")
+    assert result.err.count("\n") == 1
+    assert run("connection", "list", "--json").json() == []
+
+
+def test_a_damaged_database_is_a_one_line_error(run: Run, cli_home: Path) -> None:
+    run("db", "upgrade")
+    engine = make_engine(f"sqlite:///{cli_home / 'ml-connector.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE connections"))
+    engine.dispose()
+    result = run("connection", "list")
+    assert result.code == 1
+    assert result.err.startswith("error: the database failed: OperationalError (hint: ")
+    assert result.err.count("\n") == 1
+    with pytest.raises(OperationalError):
+        run("--debug", "connection", "list")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ml_connector.store.connections import open_credentials
 from ml_connector.store.keyring import Keyring, new_key
 from ml_connector.store.rotation import key_usage, rewrap_all
 from ml_connector.store.schema import upgrade
-from ml_connector.store.sealed import SEALED_COLUMNS
-from ml_connector.store.tables import metadata
+from ml_connector.store.sealed import SEALED_COLUMNS, token_context
+from ml_connector.store.tables import metadata, tokens
 from tests.store.secrets_fixture import Planted, plant
 
 
@@ -88,3 +88,46 @@ def test_rotation_is_a_no_op_when_everything_is_current(store: Engine) -> None:
     ring = Keyring([new_key()])
     plant(store, ring)
     assert rewrap_all(store, ring).total == 0
+
+
+class _ServiceWritesMidRotation(Keyring):
+    """While the rotation holds a token it read, the running service refreshes that token.
+
+    The service still has the old key as its sealing key (it started before the rotation).
+    """
+
+    def __init__(self, keys: list[bytes], engine: Engine, service: Keyring) -> None:
+        super().__init__(keys)
+        self.engine, self.service, self.fresh = engine, service, ""
+
+    def rewrap(self, sealed: str, *, context: str) -> str:
+        if not self.fresh and context.startswith("tokens/"):
+            self.fresh = f"AT-refreshed-{context}"
+            _, connection_id, system, kind = context.split("/")
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(tokens)
+                    .where(tokens.c.connection_id == int(connection_id))
+                    .where(tokens.c.system == system, tokens.c.kind == kind)
+                    .values(sealed=self.service.seal(self.fresh, context=context))
+                )
+        return super().rewrap(sealed, context=context)
+
+
+def test_a_token_refreshed_during_rotation_is_not_overwritten_by_the_stale_one(
+    store: Engine,
+) -> None:
+    old, new = new_key(), new_key()
+    service = Keyring([old])
+    plant(store, service)
+    rotating = _ServiceWritesMidRotation([new, old], store, service)
+    rewrap_all(store, rotating)
+    assert rotating.fresh
+    ring = Keyring([new])
+    with store.connect() as conn:
+        opened = [
+            ring.open(row.sealed, context=token_context(row.connection_id, row.system, row.kind))
+            for row in conn.execute(select(tokens))
+        ]
+    assert rotating.fresh in opened
+    assert key_usage(store) == {ring.primary_id: 10}

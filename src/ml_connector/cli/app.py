@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from ml_connector.cli.align import align_command
 from ml_connector.cli.auth import auth_app
@@ -14,6 +15,7 @@ from ml_connector.cli.db import db_app
 from ml_connector.cli.demo import demo_command
 from ml_connector.cli.keys import keys_app
 from ml_connector.cli.mapping import mapping_app
+from ml_connector.cli.output import error_line
 from ml_connector.cli.ping import ping_command
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.sandbox import sandbox_command
@@ -26,7 +28,7 @@ from ml_connector.cli.sync import (
     replay_command,
     sync_command,
 )
-from ml_connector.errors import ConnectorError
+from ml_connector.errors import ConnectorError, StoreError
 from ml_connector.settings import load_settings
 
 __all__ = ["app", "main"]
@@ -66,13 +68,8 @@ def root(ctx: typer.Context) -> None:
     ctx.obj = Runtime(load_settings())
 
 
-def _fail(message: str, hint: str) -> None:
-    suffix = f" (hint: {hint})" if hint else ""
-    typer.echo(f"error: {message}{suffix}", err=True)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; any ConnectorError becomes one line on stderr and exit code 1."""
+    """Run the CLI; any ConnectorError (or database failure) is one line on stderr, exit code 1."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [arg for arg in args if arg != "--debug"]
@@ -82,11 +79,24 @@ def main(argv: list[str] | None = None) -> int:
     except ConnectorError as exc:
         if debug:
             raise
-        _fail(exc.message, exc.hint)
+        typer.echo(error_line(exc.message, exc.hint), err=True)
+        return 1
+    except SQLAlchemyError as exc:
+        if debug:
+            raise
+        # a database that fails mid-command (gone, locked, damaged) is a StoreError to the
+        # operator; only the kind is shown, as the driver's text may quote the statement's values
+        failed = StoreError(f"the database failed: {_kind(exc)}")
+        typer.echo(error_line(failed.message, failed.hint), err=True)
         return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
+
+
+def _kind(exc: SQLAlchemyError) -> str:
+    original = getattr(exc, "orig", None)
+    return type(original or exc).__name__
 
 
 def entry_point() -> None:

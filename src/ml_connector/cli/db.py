@@ -6,7 +6,13 @@ import typer
 
 from ml_connector.cli.output import print_json
 from ml_connector.cli.runtime import Runtime
-from ml_connector.store.schema import current_revision, head_revision, make_engine, upgrade
+from ml_connector.store.schema import (
+    current_revision,
+    ensure_home,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 
 __all__ = ["db_app"]
 
@@ -17,8 +23,7 @@ db_app = typer.Typer(help="Database schema: upgrade and inspect.", no_args_is_he
 def upgrade_command(ctx: typer.Context) -> None:
     """Migrate the database to the schema this version needs (safe to repeat)."""
     runtime: Runtime = ctx.obj
-    if runtime.settings.is_embedded:
-        runtime.settings.home.mkdir(parents=True, exist_ok=True)
+    ensure_home(runtime.settings)
     engine = make_engine(runtime.settings.database_url)
     before, after = upgrade(engine)
     engine.dispose()

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["print_json", "print_table"]
+__all__ = ["error_line", "print_json", "print_table"]
 
 
 def print_json(value: Any) -> None:
@@ -30,3 +30,10 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
     console.print(table)
+
+
+def error_line(message: str, hint: str) -> str:
+    """An error as one line, whatever the message holds (a remote service's text may span lines)."""
+    flat = " ".join(message.split())
+    suffix = f" (hint: {' '.join(hint.split())})" if hint.strip() else ""
+    return f"error: {flat}{suffix}"

@@ -39,8 +39,14 @@ NETSUITE_AUTH = ("client_credentials", "authorization_code", "tba")
 
 
 def _http_url(value: str) -> str:
-    """Check an http(s) URL but keep it as written, less any trailing slash."""
-    AnyHttpUrl(value)
+    """Check an http(s) URL but keep it as written, less any trailing slash.
+
+    URLs are shown by ``connection show``, so one carrying a user name or password is refused:
+    credentials belong in the section's secret keys, which are sealed and never printed.
+    """
+    url = AnyHttpUrl(value)
+    if url.username or url.password:
+        raise ValueError("must not hold a user name or password; use the secret keys instead")
     return value.rstrip("/")
 
 
@@ -150,7 +156,7 @@ def _describe(error: Any) -> str:
         return f"unknown key {path!r} (valid keys: {_valid_keys(error['loc'])})"
     if error["type"] == "missing":
         return f"missing required key {path!r}"
-    return f"{path}: {error['msg']}"
+    return f"{path}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 def _valid_keys(loc: tuple[Any, ...]) -> str:

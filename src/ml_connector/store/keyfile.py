@@ -33,6 +33,13 @@ def read_key_file(path: Path) -> list[str]:
 
 def write_key_file(path: Path, keys: list[str]) -> None:
     """Replace ``path`` atomically with ``keys`` (newest first), readable by the owner only."""
+    try:
+        _replace(path, keys)
+    except OSError as exc:
+        raise SecretError(f"{path}: cannot write the key file: {exc.strerror}") from None
+
+
+def _replace(path: Path, keys: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC

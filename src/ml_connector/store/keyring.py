@@ -155,4 +155,7 @@ class Keyring:
     @classmethod
     def from_text(cls, texts: Iterable[str], *, source: str) -> Keyring:
         """A ring from key texts (newest first) read from ``source``."""
-        return cls([decode_key(text, source=source) for text in texts if text.strip()])
+        keys = [decode_key(text, source=source) for text in texts if text.strip()]
+        if not keys:
+            raise SecretError(f"{source}: holds no key")
+        return cls(keys)

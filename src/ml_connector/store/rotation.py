@@ -1,9 +1,9 @@
 """Key rotation: re-wrap every sealed secret under the keyring's primary key.
 
-Rows are re-wrapped in small transactions, each row's update guarded by the key id it was read
-with (compare-and-swap), so a rotation can be interrupted at any point, run again, or run while
-the service writes: every row is at every moment sealed under either its old key or the new one,
-and both are in the ring until :func:`retire_unused` confirms nothing needs the old one.
+Rows are re-wrapped in small transactions, each row's update guarded by the sealed value and key
+id it was read with (compare-and-swap), so a rotation can be interrupted at any point, run again,
+or run while the service writes: every row is at every moment sealed under either its old key or
+the new one, both are in the ring, and ``keys retire`` drops the old one only once no row needs it.
 """
 
 from __future__ import annotations
@@ -51,7 +51,10 @@ def _rewrap_batch(engine: Engine, keyring: Keyring, sealed: SealedColumn) -> int
         for row in rows:
             value = getattr(row, sealed.column)
             fresh = keyring.rewrap(value, context=sealed.context(row))
-            guard = (table.c.id == row.id) & (table.c.key_id == row.key_id)
+            # guarded by the value read, not only its key: a token the service refreshed in the
+            # meantime (under the same old key) must not be overwritten by the stale one
+            column = table.c[sealed.column]
+            guard = (table.c.id == row.id) & (table.c.key_id == row.key_id) & (column == value)
             values = {sealed.column: fresh, "key_id": keyring.primary_id}
             conn.execute(update(table).where(guard).values(values))
     return len(rows)

@@ -25,6 +25,7 @@ from ml_connector.settings import Settings, sqlalchemy_url
 __all__ = [
     "SchemaState",
     "current_revision",
+    "ensure_home",
     "head_revision",
     "make_engine",
     "open_engine",
@@ -115,10 +116,22 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, head_revision()
 
 
+def ensure_home(settings: Settings) -> None:
+    """Create the data directory the embedded database lives in, or say why it cannot be."""
+    if not settings.is_embedded:
+        return
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"{settings.home}: cannot create the data directory: {exc.strerror}",
+            hint="set ML_CONNECTOR_HOME to a directory this user can write",
+        ) from None
+
+
 def open_engine(settings: Settings) -> Engine:
     """The store's engine, migrated if it is the embedded default, checked if it is not."""
-    if settings.is_embedded:
-        settings.home.mkdir(parents=True, exist_ok=True)
+    ensure_home(settings)
     engine = make_engine(settings.database_url)
     state = schema_state(engine)
     if state == SchemaState.CURRENT:
