@@ -445,24 +445,27 @@ async def test_every_audit_row_names_the_mapping_version_that_built_it(store: St
         )
         await backfill(w.store.engine, w.reader, w.connection_id, "customer")
         await pipeline.drain()
-        with w.store.engine.begin() as conn:  # a change event arrives for every customer again
-            conn.execute(
-                inbox.insert(),
-                [
-                    {
-                        "connection_id": w.connection_id,
-                        "source": "event",
-                        "idempotency_key": f"evt-{row['id']}",
-                        "record_type": "customer",
-                        "record_id": str(row["id"]),
-                        "status": "pending",
-                        "received_at": datetime.now(UTC),
-                    }
-                    for row in w.netsuite.account.db.select("SELECT id FROM customer")
-                ],
-            )
+        ids = [str(row["id"]) for row in w.netsuite.account.db.select("SELECT id FROM customer")]
+        _change_events(w, "customer", [*ids, "999999"], "evt")  # again, and one deleted since
         await pipeline.drain()
     rows = search_audit(w.store.engine, w.connection_id, limit=10_000)
-    assert {row.outcome for row in rows} == {"written", "unchanged", "failed"}
+    assert {row.outcome for row in rows} == {"written", "unchanged", "failed", "skipped"}
     assert {row.mapping_version for row in rows} == {mapping.version}
     assert mapping.version != default_mapping().version
+
+
+async def test_a_field_left_out_by_the_mapping_is_told_in_the_audit(store: Store) -> None:
+    async with world(store, 60) as w:
+        vendor = w.netsuite.account.db.select("SELECT id FROM vendor")[0]["id"]
+        w.netsuite.account.db.update("vendor", vendor, {"phone": "12"})  # no number anywhere
+        await backfill(w.store.engine, w.reader, w.connection_id, "vendor")
+        report = await w.pipeline.drain()
+        zoho = await w.zoho_records()
+    [row] = search_audit(
+        w.store.engine, w.connection_id, source_type="vendor", source_id=str(vendor)
+    )
+    assert report.failed == 0, "an invalid phone with invalid: omit does not fail the record"
+    assert row.outcome == "written"
+    assert (row.message or "").startswith("left out: Phone: ")
+    written = next(r for r in zoho["Vendors"] if r.get("NetSuite_ID") == str(vendor))
+    assert not written.get("Phone")

@@ -403,10 +403,11 @@ async def test_after_both_deliveries_fail_the_next_poll_brings_every_missed_chan
     assert final[changed]["Account_Name"] == "Changed during the outage"
     assert final[renamed]["Account_Name"] == renamed_name, "re-asserted"
     assert final[shared]["Website"] == "https://x.example", "shared: reported, not overwritten"
-    codes = {
-        (row.zoho_id, row.code) for row in search_audit(store.engine, w.services.connection_id)
-    }
+    rows = search_audit(store.engine, w.services.connection_id)
+    codes = {(row.zoho_id, row.code) for row in rows}
     assert {(renamed, "REASSERTED"), (shared, "DRIFT")} <= codes
+    mapping = w.services.pipeline.mapping.version
+    assert {r.mapping_version for r in rows if r.code in ("REASSERTED", "DRIFT")} == {mapping}
     assert report.failed == 0
 
 

@@ -354,6 +354,7 @@ class Pipeline:
                 if (record_type, record_id) not in fetched:
                     work.audit.append(
                         AuditEntry(record_type, record_id, SKIPPED, code="NOT_FOUND",
+                                   mapping_version=self.mapping.version,
                                    message="no longer in NetSuite (deletions are not synced)")
                     )  # fmt: skip
         return rows | fetched
@@ -441,7 +442,8 @@ class Pipeline:
             self._written_facts[key] = (digest, now)
             work.hashes[key] = digest
             work.links.append(Link(*key, record.module, result.record_id, digest, now))
-            outcome, code, message = WRITTEN, None, None
+            # fields the mapping left out on purpose (an invalid phone, say) are told here
+            outcome, code, message = WRITTEN, None, _left_out(record)
         else:
             outcome, code, message = FAILED, result.code, result.message
         work.audit.append(
@@ -488,6 +490,12 @@ def _by_type(keys: set[Key]) -> dict[str, list[str]]:
 
 def _needs(waiting: Sequence[AwaitingDependency]) -> set[Key]:
     return {(n.ns_type, n.ns_id) for w in waiting for n in w.needs}
+
+
+def _left_out(record: MappedRecord) -> str | None:
+    if not record.warnings:
+        return None
+    return "left out: " + "; ".join(f"{w.field}: {w.code} {w.message}" for w in record.warnings)
 
 
 def _failure(outcome: MappingFailure) -> AuditEntry:

@@ -148,20 +148,44 @@ async def _compare(
 ) -> list[AuditEntry]:
     """The drift entry of one record, if any; NetSuite-owned changes are added to ``writes``."""
     if record is None:
-        return [_entry(link, SKIPPED, "NOT_IN_ZOHO", "deleted in Zoho; a write recreates it")]
+        return [
+            _entry(
+                link,
+                SKIPPED,
+                "NOT_IN_ZOHO",
+                "deleted in Zoho; a write recreates it",
+                version=context.mapping.version,
+            )
+        ]
     baseline = await asyncio.to_thread(_last_payload, context, link)
     if baseline is None:
-        return [_entry(link, SKIPPED, "NO_BASELINE", "no full write on record to compare with")]
+        return [
+            _entry(
+                link,
+                SKIPPED,
+                "NO_BASELINE",
+                "no full write on record to compare with",
+                version=context.mapping.version,
+            )
+        ]
     edits = zoho_edits(entity, baseline[1], record)
     if any(edit.field == entity.key for edit in edits):
         # An upsert keyed on the old id would create a second record instead of fixing this one.
-        return [_entry(link, SKIPPED, "KEY_EDITED", f"{entity.key} was changed in Zoho")]
+        return [
+            _entry(
+                link,
+                SKIPPED,
+                "KEY_EDITED",
+                f"{entity.key} was changed in Zoho",
+                version=context.mapping.version,
+            )
+        ]
     done = await asyncio.to_thread(_reasserted_since, context, link, baseline[0])
     again = [e for e in edits if e.owned and _same_value_in(done, e.field, e.written)]
     if owned := reassertion([edit for edit in edits if edit not in again]):
         writes.append((link, {entity.key: link.ns_id, **owned}))
     shared = [edit for edit in edits if not edit.owned or edit in again]
-    return [_drift(link, shared)] if shared else []
+    return [_drift(link, shared, context.mapping.version)] if shared else []
 
 
 def _same_value_in(done: list[dict[str, Any]], name: str, value: Any) -> bool:
@@ -215,17 +239,36 @@ async def _reassert(
     for (link, payload), result in zip(writes, results, strict=True):
         fields = ", ".join(sorted(set(payload) - {entity.key}))
         if result.ok:
-            entries.append(_entry(link, WRITTEN, REASSERTED, f"edited in Zoho: {fields}", payload))
+            entries.append(
+                _entry(
+                    link,
+                    WRITTEN,
+                    REASSERTED,
+                    f"edited in Zoho: {fields}",
+                    payload,
+                    version=context.mapping.version,
+                )
+            )
         else:
-            entries.append(_entry(link, FAILED, result.code, result.message, payload))
+            entries.append(
+                _entry(
+                    link,
+                    FAILED,
+                    result.code,
+                    result.message,
+                    payload,
+                    version=context.mapping.version,
+                )
+            )
     return entries
 
 
-def _drift(link: Link, shared: list[ZohoEdit]) -> AuditEntry:
+def _drift(link: Link, shared: list[ZohoEdit], version: str) -> AuditEntry:
     fields = ", ".join(edit.field for edit in shared)
     found = {edit.field: {"written": edit.written, "found": edit.found} for edit in shared}
     why = "edited again after one re-assertion" if any(e.owned for e in shared) else "shared"
-    return _entry(link, SKIPPED, DRIFT, f"fields edited in Zoho ({why}): {fields}", found)
+    message = f"fields edited in Zoho ({why}): {fields}"
+    return _entry(link, SKIPPED, DRIFT, message, found, version=version)
 
 
 def _entry(
@@ -234,10 +277,12 @@ def _entry(
     code: str | None,
     message: str | None,
     payload: dict[str, Any] | None = None,
+    *,
+    version: str,
 ) -> AuditEntry:
     return AuditEntry(
         link.ns_type, link.ns_id, outcome, link.zoho_module, link.zoho_id,
-        payload=payload, code=code, message=message,
+        mapping_version=version, payload=payload, code=code, message=message,
     )  # fmt: skip
 
 
