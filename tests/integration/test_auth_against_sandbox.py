@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import httpx
@@ -19,7 +20,8 @@ from ml_connector.auth.grants import consent_from_redirect
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
 from ml_connector.sandbox.server import serving
-from ml_connector.store.connections import get_connection
+from ml_connector.store.connections import get_connection, open_credentials
+from ml_connector.store.tables import connections, credentials
 from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +32,20 @@ async def test_ping_succeeds_on_both_sides(sandbox: Sandbox, store: Store) -> No
     checks = await ping(store.engine, store.keyring, name)
     assert [(c.system, c.ok) for c in checks] == [("netsuite", True), ("zoho", True)]
     assert "Sandbox" in checks[1].detail
+
+
+async def test_the_certificate_id_is_sealed_with_the_key(sandbox: Sandbox, store: Store) -> None:
+    document = sandbox.connection_file()
+    certificate_id = document["netsuite"]["certificate_id"]
+    name = store.add("sealed", document)
+    with store.engine.connect() as conn:
+        rows = [*conn.execute(connections.select()), *conn.execute(credentials.select())]
+    stored = json.dumps([list(row) for row in rows], default=str)
+    assert certificate_id not in stored
+    opened = open_credentials(store.engine, store.keyring, name, "netsuite")
+    assert opened["certificate_id"] == certificate_id
+    checks = await ping(store.engine, store.keyring, name)
+    assert checks[0].ok, checks[0].detail
 
 
 async def test_tba_connections_sign_every_request(sandbox: Sandbox, store: Store) -> None:

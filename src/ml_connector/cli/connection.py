@@ -12,7 +12,13 @@ import typer
 from ml_connector.auth.session import open_side
 from ml_connector.cli.output import print_json, print_table
 from ml_connector.cli.runtime import Runtime
-from ml_connector.connections import add_from_file, connection_views, show_connection
+from ml_connector.connections import (
+    connection_views,
+    load_connection_file,
+    show_connection,
+    store_connection,
+    validate_name,
+)
 from ml_connector.errors import ConnectorError
 from ml_connector.store.channels import active_channel
 from ml_connector.store.connections import get_connection, remove_connection
@@ -33,7 +39,11 @@ def add_command(
 ) -> None:
     """Add a connection from a file; secrets are sealed, nothing is stored if the file is wrong."""
     runtime: Runtime = ctx.obj
-    row = add_from_file(runtime.engine, runtime.keyring, name, config)
+    # the name and the file are checked before the store or the key file is touched, so bad
+    # input on a new machine leaves no database and no key behind
+    validate_name(name)
+    parsed = load_connection_file(config)
+    row = store_connection(runtime.engine, runtime.keyring, name, parsed)
     typer.echo(f"added connection {row.name!r}")
 
 

@@ -15,6 +15,7 @@ from ml_connector.connections.service import (
     add_from_file,
     connection_views,
     show_connection,
+    store_connection,
     validate_name,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "load_connection_file",
     "parse_connection",
     "show_connection",
+    "store_connection",
     "validate_name",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "add_from_file",
     "connection_views",
     "show_connection",
+    "store_connection",
     "validate_name",
 ]
 
@@ -56,7 +57,13 @@ def _public_config(parsed: ConnectionFile) -> dict[str, Any]:
 def add_from_file(engine: Engine, keyring: Keyring, name: str, path: Path) -> ConnectionRow:
     """Validate ``path`` completely, then store the connection; nothing is stored on error."""
     validate_name(name)
-    parsed = load_connection_file(path)
+    return store_connection(engine, keyring, name, load_connection_file(path))
+
+
+def store_connection(
+    engine: Engine, keyring: Keyring, name: str, parsed: ConnectionFile
+) -> ConnectionRow:
+    """Store an already validated connection file under ``name``, its secrets sealed."""
     secrets = {system: getattr(parsed, system).secrets() for system in SYSTEMS}
     return add_connection(
         engine, keyring, name=name, config=_public_config(parsed), secrets=secrets
