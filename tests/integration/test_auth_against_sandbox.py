@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 
 import httpx
@@ -19,6 +20,7 @@ from ml_connector.auth.authorize import (
 from ml_connector.auth.grants import consent_from_redirect
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
+from ml_connector.errors import AuthError
 from ml_connector.sandbox.server import serving
 from ml_connector.store.connections import get_connection, open_credentials
 from ml_connector.store.tables import connections, credentials
@@ -175,3 +177,31 @@ async def test_an_ec_certificate_signs_es256(sandbox: Sandbox, store: Store) -> 
     name = store.add("ec", document)
     checks = await ping(store.engine, store.keyring, name)
     assert checks[0].ok, checks[0].detail
+
+
+async def test_a_clock_ahead_of_netsuite_is_named_as_the_cause(
+    sandbox: Sandbox, store: Store
+) -> None:
+    name = store.add("skewed", sandbox.connection_file())
+    ahead = SessionOptions(clock=lambda: time.time() + 600)
+    checks = {c.system: c for c in await ping(store.engine, store.keyring, name, ahead)}
+    assert not checks["netsuite"].ok
+    assert re.search(r"clock is \+60\d s off", checks["netsuite"].detail), checks["netsuite"]
+    assert "NTP" in checks["netsuite"].hint
+    assert get_connection(store.engine, name).status == "active"
+
+
+async def test_a_wrong_netsuite_client_secret_is_named(sandbox: Sandbox, store: Store) -> None:
+    document = sandbox.connection_file(
+        netsuite={"auth": "authorization_code", "client_secret": "not-the-secret"}
+    )
+    name = store.add("wrong-secret", document)
+    consent = netsuite_consent(store.engine, name, NETSUITE_REDIRECT)
+    async with httpx.AsyncClient() as browser:
+        approved = await browser.get(consent.authorize_url)
+    with pytest.raises(AuthError, match="client id or secret is wrong") as info:
+        await exchange_netsuite_code(
+            store.engine, store.keyring, name, consent, approved.headers["Location"]
+        )
+    assert "netsuite.client_secret" in info.value.hint
+    assert "not-the-secret" not in f"{info.value} {info.value.hint}"
