@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -20,10 +21,12 @@ from ml_connector.auth.authorize import (
 from ml_connector.auth.grants import consent_from_redirect
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
+from ml_connector.connections.status import connection_status
 from ml_connector.errors import AuthError
 from ml_connector.sandbox.server import serving
 from ml_connector.store.connections import get_connection, open_credentials
 from ml_connector.store.tables import connections, credentials
+from ml_connector.web.dashboard.pages import verdict
 from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
 
 pytestmark = pytest.mark.anyio
@@ -128,6 +131,13 @@ async def test_netsuite_authorization_code_with_pkce(sandbox: Sandbox, store: St
     assert later[0].ok
     assert "the refresh token lapses in 23 h" in later[0].detail
     assert "auth netsuite code --flow code" in later[0].hint
+    now = datetime.now(UTC)
+    [fresh] = connection_status(store.engine, now, name)
+    assert fresh.reauthorize_by == {}
+    assert verdict(fresh) == ("healthy", "ok")
+    [lapsing] = connection_status(store.engine, now + timedelta(days=6, minutes=30), name)
+    assert set(lapsing.reauthorize_by) == {"netsuite"}
+    assert verdict(lapsing) == ("re-authorize soon", "warn")
 
 
 async def test_api_calls_survive_tokens_expiring_early(sandbox: Sandbox, store: Store) -> None:
