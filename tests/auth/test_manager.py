@@ -15,6 +15,7 @@ from ml_connector.errors import AuthError, RetryableError
 from ml_connector.settings import Settings
 from ml_connector.store.connections import add_connection, get_connection
 from ml_connector.store.keyring import Keyring, new_key
+from ml_connector.store.locks import try_acquire
 from ml_connector.store.schema import open_engine
 
 pytestmark = pytest.mark.anyio
@@ -185,3 +186,15 @@ async def test_throttling_cools_down_every_worker_and_keeps_the_connection(engin
     clock.now += 601
     mint.error = None
     assert (await _manager(engine, mint, clock).token()).access_token == "token-2"
+
+
+async def test_a_refresh_stuck_elsewhere_is_a_retryable_wait(engine: Engine) -> None:
+    clock = Clock()
+    mint = Minter(clock)
+    slot = TokenSlot(get_connection(engine, "acme").id, "acme", "zoho")
+    now = datetime.fromtimestamp(clock(), UTC)
+    assert try_acquire(engine, slot.lock_name, "another-process", 3600, now)
+    manager = TokenManager(engine, KEYRING, slot, mint, clock=clock, sleep=_yield, lock_ttl=0)
+    with pytest.raises(RetryableError, match="refreshing the zoho token for too long"):
+        await manager.token()
+    assert mint.calls == 0
