@@ -24,6 +24,7 @@ from ml_connector.connections.ping import ping
 from ml_connector.connections.status import connection_status
 from ml_connector.errors import AuthError
 from ml_connector.sandbox.server import serving
+from ml_connector.sandbox.zoho import ZohoSimulator
 from ml_connector.store.connections import get_connection, open_credentials
 from ml_connector.store.tables import connections, credentials
 from ml_connector.web.dashboard.pages import verdict
@@ -215,3 +216,37 @@ async def test_a_wrong_netsuite_client_secret_is_named(sandbox: Sandbox, store: 
         )
     assert "netsuite.client_secret" in info.value.hint
     assert "not-the-secret" not in f"{info.value} {info.value.hint}"
+
+
+async def test_zoho_throttling_cools_down_and_keeps_the_connection(
+    sandbox: Sandbox, store: Store
+) -> None:
+    zoho = ZohoSimulator(seed=5)  # its own accounts server: this test spends its token quota
+    with serving(zoho.app) as zoho_at:
+        own = Sandbox(sandbox.netsuite, zoho, sandbox.netsuite_at, zoho_at)
+        document = own.connection_file()
+        name = store.add("throttled", document)
+        token_url = document["zoho"]["accounts_url"] + "/oauth/v2/token"
+        form = {k: document["zoho"][k] for k in ("client_id", "client_secret", "refresh_token")}
+        async with httpx.AsyncClient() as other_integration:  # spends the 10 tokens per 10 min
+            for _ in range(10):
+                minted = await other_integration.post(
+                    token_url, data={**form, "grant_type": "refresh_token"}
+                )
+                assert "access_token" in minted.json()
+        control = zoho.control_url(zoho_at.base_url)
+        first = {c.system: c for c in await ping(store.engine, store.keyring, name)}
+        async with httpx.AsyncClient() as http:
+            await http.delete(control + "/counters")
+        second = {c.system: c for c in await ping(store.engine, store.keyring, name)}
+        async with httpx.AsyncClient() as http:
+            counters = (await http.get(control + "/counters")).json()
+    assert not first["zoho"].ok
+    assert "throttling" in first["zoho"].detail
+    assert "try again in 600 s" in first["zoho"].hint
+    assert first["netsuite"].ok
+    assert not second["zoho"].ok
+    assert "cooling down" in second["zoho"].detail
+    token_requests = sum(n for k, n in counters.get("counters", counters).items() if "oauth" in k)
+    assert token_requests == 0, "the cool-down keeps everyone off the token endpoint"
+    assert get_connection(store.engine, name).status == "active"

@@ -81,7 +81,7 @@ async def _check(
     except AuthError as exc:
         return Check(system, False, exc.message, exc.hint)
     except RetryableError as exc:
-        return Check(system, False, exc.message, "try again shortly; the service is busy")
+        return Check(system, False, exc.message, _wait_hint(exc))
     except ConnectorError as exc:
         return Check(system, False, exc.message, exc.hint)
     except httpx.TransportError as exc:
@@ -110,6 +110,12 @@ def _with_lapse_warning(
 
 
 _URL_HINT = "check the base URL / data centre and the network"
+
+
+def _wait_hint(exc: RetryableError) -> str:
+    """A busy or throttling service: nothing to fix, only to wait (asking sooner prolongs it)."""
+    when = f"in {exc.retry_after:.0f} s" if exc.retry_after else "shortly"
+    return f"the credentials are fine; try again {when}"
 
 
 async def ping(
