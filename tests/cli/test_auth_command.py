@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -45,15 +44,14 @@ def test_a_used_grant_code_says_to_make_a_new_one(run: Run, both: Served) -> Non
     assert run("connection", "show", "acme", "--json").json()["status"] == "active"
 
 
-class Person(io.StringIO):
+class Person:
     """Stands at the terminal: opens the address printed, approves, pastes where it lands."""
 
     def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        super().__init__()
         self.capsys = capsys
         self.screen = ""
 
-    def readline(self, size: int | None = -1) -> str:
+    def readline(self, size: int = -1) -> str:
         self.screen += self.capsys.readouterr().out
         url = re.search(r"https?://\S+authorize\.nl\S*", self.screen)
         assert url is not None, self.screen
