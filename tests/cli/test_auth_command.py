@@ -98,3 +98,21 @@ def test_netsuite_code_flow_at_the_terminal(
     status = run("status", "code", "--json").json()[0]
     assert "netsuite.refresh" in status["token_expiry"]
     assert status["reauthorize_by"] == {}
+
+
+def test_ping_fails_when_one_side_fails_and_says_why(run: Run, both: Served) -> None:
+    refresh_token = both.zoho.credentials(both.zoho_url)["refresh_token"]
+    revoked = httpx.post(both.zoho_url + "/oauth/v2/token/revoke", params={"token": refresh_token})
+    assert revoked.json() == {"status": "success"}
+    pinged = run("ping", "acme", "--json")
+    assert pinged.code == 1
+    checks = {c["system"]: c for c in pinged.json()["acme"]}
+    assert checks["netsuite"]["ok"]
+    assert not checks["zoho"]["ok"]
+    assert "invalid or revoked" in checks["zoho"]["detail"]
+    assert "ml-connector auth zoho" in checks["zoho"]["hint"]
+    assert refresh_token not in pinged.out
+    assert run("connection", "show", "acme", "--json").json()["status"] == "needs_reauth"
+    table = run("ping", "acme")
+    assert table.code == 1
+    assert "FAILED" in table.out
