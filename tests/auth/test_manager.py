@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -14,6 +15,7 @@ from ml_connector.errors import AuthError, RetryableError
 from ml_connector.settings import Settings
 from ml_connector.store.connections import add_connection, get_connection
 from ml_connector.store.keyring import Keyring, new_key
+from ml_connector.store.locks import try_acquire
 from ml_connector.store.schema import open_engine
 
 pytestmark = pytest.mark.anyio
@@ -143,15 +145,31 @@ async def test_a_second_401_goes_back_to_the_caller(engine: Engine) -> None:
     assert mint.calls == 2
 
 
-async def test_a_dead_grant_marks_the_connection_and_does_not_loop(engine: Engine) -> None:
+async def test_a_dead_grant_marks_the_connection_and_does_not_loop(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     clock = Clock()
     mint = Minter(clock)
     mint.error = AuthError("Zoho", "the refresh token is invalid or revoked")
     manager = _manager(engine, mint, clock)
-    with pytest.raises(AuthError):
+    with caplog.at_level(logging.WARNING), pytest.raises(AuthError, match="invalid or revoked"):
         await manager.token()
     assert mint.calls == 1
     assert get_connection(engine, "acme").status == "needs_reauth"
+    alerts = [r for r in caplog.records if getattr(r, "event", None) == "connection.needs_reauth"]
+    assert len(alerts) == 1
+    fields = alerts[0].__dict__
+    assert (fields["connection"], fields["system"]) == ("acme", "zoho")
+    assert "invalid or revoked" in fields["reason"]
+
+
+async def test_an_error_that_is_not_the_grant_leaves_the_connection_active(engine: Engine) -> None:
+    clock = Clock()
+    mint = Minter(clock)
+    mint.error = AuthError("Zoho", "the client secret is wrong", reauthorize=False)
+    with pytest.raises(AuthError):
+        await _manager(engine, mint, clock).token()
+    assert get_connection(engine, "acme").status == "active"
 
 
 async def test_throttling_cools_down_every_worker_and_keeps_the_connection(engine: Engine) -> None:
@@ -168,3 +186,15 @@ async def test_throttling_cools_down_every_worker_and_keeps_the_connection(engin
     clock.now += 601
     mint.error = None
     assert (await _manager(engine, mint, clock).token()).access_token == "token-2"
+
+
+async def test_a_refresh_stuck_elsewhere_is_a_retryable_wait(engine: Engine) -> None:
+    clock = Clock()
+    mint = Minter(clock)
+    slot = TokenSlot(get_connection(engine, "acme").id, "acme", "zoho")
+    now = datetime.fromtimestamp(clock(), UTC)
+    assert try_acquire(engine, slot.lock_name, "another-process", 3600, now)
+    manager = TokenManager(engine, KEYRING, slot, mint, clock=clock, sleep=_yield, lock_ttl=0)
+    with pytest.raises(RetryableError, match="refreshing the zoho token for too long"):
+        await manager.token()
+    assert mint.calls == 0

@@ -47,6 +47,7 @@ SECRET_VALUES = [
     SANDBOX_LIKE[system][key]
     for system, keys in {
         "netsuite": [
+            "certificate_id",
             "private_key_pem",
             "consumer_key",
             "consumer_secret",

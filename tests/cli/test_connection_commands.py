@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from ml_connector.errors import NotFoundError
+from ml_connector.settings import load_settings
+from ml_connector.store.connections import get_connection
+from ml_connector.store.keyfile import keyring_for
+from ml_connector.store.schema import open_engine
+from ml_connector.store.tokens import write_token
 from tests.cli.conftest import SANDBOX_LIKE, SECRET_VALUES
 from tests.conftest import Run
 
@@ -201,3 +207,25 @@ def test_usage_errors_exit_2_without_a_traceback(run: Run) -> None:
 def test_debug_shows_the_traceback(run: Run) -> None:
     with pytest.raises(NotFoundError):
         run("--debug", "connection", "show", "ghost")
+
+
+def test_status_flags_a_refresh_token_about_to_lapse(
+    run: Run, config_file: Path, cli_home: Path
+) -> None:
+    run("connection", "add", "acme", "--config", str(config_file))
+    settings = load_settings({"ML_CONNECTOR_HOME": str(cli_home)})
+    engine = open_engine(settings)
+    connection_id = get_connection(engine, "acme").id
+    lapses = datetime.now(UTC) + timedelta(hours=20)
+    write_token(
+        engine, keyring_for(settings), connection_id, "netsuite", "refresh",
+        value="rt", expires_at=lapses, expected_version=None,
+    )  # fmt: skip
+    engine.dispose()
+    shown = run("status", "acme")
+    assert shown.code == 0, shown.err
+    hint = f"acme: netsuite access lapses at {lapses:%Y-%m-%d %H:%M} UTC"
+    assert hint in shown.out
+    assert "ml-connector auth netsuite acme --flow code" in shown.out
+    flagged = run("status", "acme", "--json").json()[0]
+    assert flagged["reauthorize_by"] == {"netsuite": lapses.isoformat()}

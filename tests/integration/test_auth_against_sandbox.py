@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -18,8 +21,13 @@ from ml_connector.auth.authorize import (
 from ml_connector.auth.grants import consent_from_redirect
 from ml_connector.auth.session import SessionOptions, open_session
 from ml_connector.connections.ping import ping
+from ml_connector.connections.status import connection_status
+from ml_connector.errors import AuthError
 from ml_connector.sandbox.server import serving
-from ml_connector.store.connections import get_connection
+from ml_connector.sandbox.zoho import ZohoSimulator
+from ml_connector.store.connections import get_connection, open_credentials
+from ml_connector.store.tables import connections, credentials
+from ml_connector.web.dashboard.pages import verdict
 from tests.integration.conftest import NETSUITE_REDIRECT, Sandbox, Store
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +38,20 @@ async def test_ping_succeeds_on_both_sides(sandbox: Sandbox, store: Store) -> No
     checks = await ping(store.engine, store.keyring, name)
     assert [(c.system, c.ok) for c in checks] == [("netsuite", True), ("zoho", True)]
     assert "Sandbox" in checks[1].detail
+
+
+async def test_the_certificate_id_is_sealed_with_the_key(sandbox: Sandbox, store: Store) -> None:
+    document = sandbox.connection_file()
+    certificate_id = document["netsuite"]["certificate_id"]
+    name = store.add("sealed", document)
+    with store.engine.connect() as conn:
+        rows = [*conn.execute(connections.select()), *conn.execute(credentials.select())]
+    stored = json.dumps([list(row) for row in rows], default=str)
+    assert certificate_id not in stored
+    opened = open_credentials(store.engine, store.keyring, name, "netsuite")
+    assert opened["certificate_id"] == certificate_id
+    checks = await ping(store.engine, store.keyring, name)
+    assert checks[0].ok, checks[0].detail
 
 
 async def test_tba_connections_sign_every_request(sandbox: Sandbox, store: Store) -> None:
@@ -110,6 +132,13 @@ async def test_netsuite_authorization_code_with_pkce(sandbox: Sandbox, store: St
     assert later[0].ok
     assert "the refresh token lapses in 23 h" in later[0].detail
     assert "auth netsuite code --flow code" in later[0].hint
+    now = datetime.now(UTC)
+    [fresh] = connection_status(store.engine, now, name)
+    assert fresh.reauthorize_by == {}
+    assert verdict(fresh) == ("healthy", "ok")
+    [lapsing] = connection_status(store.engine, now + timedelta(days=6, minutes=30), name)
+    assert set(lapsing.reauthorize_by) == {"netsuite"}
+    assert verdict(lapsing) == ("re-authorize soon", "warn")
 
 
 async def test_api_calls_survive_tokens_expiring_early(sandbox: Sandbox, store: Store) -> None:
@@ -159,3 +188,65 @@ async def test_an_ec_certificate_signs_es256(sandbox: Sandbox, store: Store) -> 
     name = store.add("ec", document)
     checks = await ping(store.engine, store.keyring, name)
     assert checks[0].ok, checks[0].detail
+
+
+async def test_a_clock_ahead_of_netsuite_is_named_as_the_cause(
+    sandbox: Sandbox, store: Store
+) -> None:
+    name = store.add("skewed", sandbox.connection_file())
+    ahead = SessionOptions(clock=lambda: time.time() + 600)
+    checks = {c.system: c for c in await ping(store.engine, store.keyring, name, ahead)}
+    assert not checks["netsuite"].ok
+    assert re.search(r"clock is \+60\d s off", checks["netsuite"].detail), checks["netsuite"]
+    assert "NTP" in checks["netsuite"].hint
+    assert get_connection(store.engine, name).status == "active"
+
+
+async def test_a_wrong_netsuite_client_secret_is_named(sandbox: Sandbox, store: Store) -> None:
+    document = sandbox.connection_file(
+        netsuite={"auth": "authorization_code", "client_secret": "not-the-secret"}
+    )
+    name = store.add("wrong-secret", document)
+    consent = netsuite_consent(store.engine, name, NETSUITE_REDIRECT)
+    async with httpx.AsyncClient() as browser:
+        approved = await browser.get(consent.authorize_url)
+    with pytest.raises(AuthError, match="client id or secret is wrong") as info:
+        await exchange_netsuite_code(
+            store.engine, store.keyring, name, consent, approved.headers["Location"]
+        )
+    assert "netsuite.client_secret" in info.value.hint
+    assert "not-the-secret" not in f"{info.value} {info.value.hint}"
+
+
+async def test_zoho_throttling_cools_down_and_keeps_the_connection(
+    sandbox: Sandbox, store: Store
+) -> None:
+    zoho = ZohoSimulator(seed=5)  # its own accounts server: this test spends its token quota
+    with serving(zoho.app) as zoho_at:
+        own = Sandbox(sandbox.netsuite, zoho, sandbox.netsuite_at, zoho_at)
+        document = own.connection_file()
+        name = store.add("throttled", document)
+        token_url = document["zoho"]["accounts_url"] + "/oauth/v2/token"
+        form = {k: document["zoho"][k] for k in ("client_id", "client_secret", "refresh_token")}
+        async with httpx.AsyncClient() as other_integration:  # spends the 10 tokens per 10 min
+            for _ in range(10):
+                minted = await other_integration.post(
+                    token_url, data={**form, "grant_type": "refresh_token"}
+                )
+                assert "access_token" in minted.json()
+        control = zoho.control_url(zoho_at.base_url)
+        first = {c.system: c for c in await ping(store.engine, store.keyring, name)}
+        async with httpx.AsyncClient() as http:
+            await http.delete(control + "/counters")
+        second = {c.system: c for c in await ping(store.engine, store.keyring, name)}
+        async with httpx.AsyncClient() as http:
+            counters = (await http.get(control + "/counters")).json()
+    assert not first["zoho"].ok
+    assert "throttling" in first["zoho"].detail
+    assert "try again in 600 s" in first["zoho"].hint
+    assert first["netsuite"].ok
+    assert not second["zoho"].ok
+    assert "cooling down" in second["zoho"].detail
+    token_requests = sum(n for k, n in counters.get("counters", counters).items() if "oauth" in k)
+    assert token_requests == 0, "the cool-down keeps everyone off the token endpoint"
+    assert get_connection(store.engine, name).status == "active"

@@ -121,9 +121,17 @@ class TokenManager:
             sleep=self._sleep,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                await self._try_lock()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    await self._try_lock()
+        except _LockBusyError:
+            # a refresh that outlives its lock twice over is stuck elsewhere; let the caller's
+            # retry policy come back later rather than fail the work as if it were broken
+            raise RetryableError(
+                f"another worker has been refreshing the {self.slot.system} token for too long",
+                retry_after=self._lock_ttl,
+            ) from None
 
     async def _try_lock(self) -> None:
         name, now = self.slot.lock_name, self._now()

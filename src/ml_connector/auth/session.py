@@ -146,7 +146,8 @@ class SessionBuilder:
         pem = secrets["private_key_pem"]
         signer = AssertionSigner(
             client_id=config["client_id"],
-            certificate_id=config["certificate_id"],
+            # connections added before the id was sealed keep it in their public settings
+            certificate_id=secrets.get("certificate_id") or config["certificate_id"],
             private_key_pem=pem,
             audience=token_url(config["account_id"]),
             algorithm=algorithm_for(pem, config.get("signing_algorithm")),

@@ -48,6 +48,16 @@ _ERRORS = {
         False,
     ),
 }
+# For a grant code, invalid_code means the code (not a refresh token) is wrong, used or expired.
+_EXCHANGE_ERRORS = {
+    **_ERRORS,
+    "invalid_code": (
+        "the grant code is wrong, already used or expired (codes live a few minutes)",
+        "generate a new code (API console → Self Client, or the browser flow) and exchange it "
+        "at once; check zoho.dc if the code was made in another data centre",
+        False,
+    ),
+}
 
 
 class ZohoThrottledError(RetryableError):
@@ -87,7 +97,7 @@ class ZohoTokenEndpoint:
         form = {"grant_type": "authorization_code", "code": code}
         if redirect_uri:
             form["redirect_uri"] = redirect_uri
-        body = await self._post(form)
+        body = await self._post(form, _EXCHANGE_ERRORS)
         if "refresh_token" not in body:
             raise AuthError(
                 SYSTEM,
@@ -96,7 +106,9 @@ class ZohoTokenEndpoint:
             )
         return Grant(self._token(body), str(body["refresh_token"]))
 
-    async def _post(self, form: dict[str, str]) -> dict[str, Any]:
+    async def _post(
+        self, form: dict[str, str], errors: dict[str, tuple[str, str, bool]] = _ERRORS
+    ) -> dict[str, Any]:
         response = await self._http.post(
             self._hosts.accounts_url + "/oauth/v2/token", data={**form, **self._client}
         )
@@ -106,7 +118,7 @@ class ZohoTokenEndpoint:
         if _throttled(body):
             raise ZohoThrottledError
         raise_for_verdict(response, system=SYSTEM)
-        raise _error(str(body.get("error", "")))
+        raise _error(str(body.get("error", "")), errors)
 
     def _token(self, body: dict[str, Any]) -> Token:
         seconds = float(body.get("expires_in", 3600))
@@ -125,8 +137,8 @@ def _throttled(body: dict[str, Any]) -> bool:
     return "too many requests" in text or body.get("error") == "Access Denied"
 
 
-def _error(code: str) -> Exception:
-    if code in _ERRORS:
-        reason, hint, reauthorize = _ERRORS[code]
+def _error(code: str, errors: dict[str, tuple[str, str, bool]]) -> Exception:
+    if code in errors:
+        reason, hint, reauthorize = errors[code]
         return AuthError(SYSTEM, reason, hint=hint, reauthorize=reauthorize)
     return PermanentError(f"Zoho's token endpoint answered {code or 'without a token'}", code=code)

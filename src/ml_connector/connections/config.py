@@ -85,7 +85,8 @@ class NetSuiteSection(_Section):
     base_url: HttpUrl | None = None
     auth: Literal["client_credentials", "authorization_code", "tba"] = "client_credentials"
     client_id: str | None = None
-    certificate_id: str | None = None
+    # sealed with the key: together with the key it is the whole M2M identity
+    certificate_id: SecretStr | None = None
     private_key_pem: SecretStr | None = None
     signing_algorithm: Literal["PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] | None = None
     client_secret: SecretStr | None = None

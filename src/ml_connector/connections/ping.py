@@ -7,12 +7,13 @@ every failure comes back as a line saying what is wrong and what to do about it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import Engine
 
 from ml_connector.auth.session import SessionOptions, Side, open_side
+from ml_connector.connections.status import REAUTHORIZE_WARNING
 from ml_connector.errors import AuthError, ConnectorError, RetryableError
 from ml_connector.rest import raise_for_verdict
 from ml_connector.store.connections import get_connection
@@ -80,7 +81,7 @@ async def _check(
     except AuthError as exc:
         return Check(system, False, exc.message, exc.hint)
     except RetryableError as exc:
-        return Check(system, False, exc.message, "try again shortly; the service is busy")
+        return Check(system, False, exc.message, _wait_hint(exc))
     except ConnectorError as exc:
         return Check(system, False, exc.message, exc.hint)
     except httpx.TransportError as exc:
@@ -97,7 +98,7 @@ def _with_lapse_warning(
     if stored is None or stored.expires_at is None:
         return check
     left = stored.expires_at - datetime.fromtimestamp(options.clock(), UTC)
-    if left > LAPSE_WARNING:
+    if left > REAUTHORIZE_WARNING:
         return check
     hours = max(0, int(left.total_seconds() // 3600))
     return Check(
@@ -109,7 +110,12 @@ def _with_lapse_warning(
 
 
 _URL_HINT = "check the base URL / data centre and the network"
-LAPSE_WARNING = timedelta(hours=48)
+
+
+def _wait_hint(exc: RetryableError) -> str:
+    """A busy or throttling service: nothing to fix, only to wait (asking sooner prolongs it)."""
+    when = f"in {exc.retry_after:.0f} s" if exc.retry_after else "shortly"
+    return f"the credentials are fine; try again {when}"
 
 
 async def ping(

@@ -1,7 +1,9 @@
 """``status``: how each connection is doing, read from the store alone (no remote calls).
 
 Health, when its tokens expire, when its Zoho channels expire, how far behind polling is,
-how much work waits in the inbox, and how many writes failed in the last hour.
+how much work waits in the inbox, and how many writes failed in the last hour. A refresh token
+that lapses soon (NetSuite's authorization-code grant lasts seven days and cannot be extended) is
+flagged under ``reauthorize_by`` while there is still time to grant access again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from ml_connector.errors import NotFoundError
 from ml_connector.store.connections import ConnectionRow, list_connections
 from ml_connector.store.tables import audit, channels, cursors, inbox, tokens
 
-__all__ = ["ConnectionStatus", "connection_status"]
+__all__ = ["REAUTHORIZE_WARNING", "ConnectionStatus", "connection_status"]
+
+REAUTHORIZE_WARNING = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class ConnectionStatus:
     name: str
     status: str
     token_expiry: dict[str, str | None] = field(default_factory=dict)
+    # per system, when its refresh token lapses, if that is within REAUTHORIZE_WARNING (or past)
+    reauthorize_by: dict[str, str] = field(default_factory=dict)
     channel_expiry: list[str] = field(default_factory=list)
     poll_lag_seconds: dict[str, float] = field(default_factory=dict)  # since the last poll
     backlog: int = 0
@@ -72,6 +78,11 @@ def _status(engine: Engine, row: ConnectionRow, now: datetime) -> ConnectionStat
         name=row.name,
         status=row.status,
         token_expiry={f"{s}.{k}": _iso(e) for s, k, e in token_rows},
+        reauthorize_by={
+            system: expiry.isoformat()
+            for system, kind, expiry in token_rows
+            if kind == "refresh" and expiry and expiry - now <= REAUTHORIZE_WARNING
+        },
         channel_expiry=[e.isoformat() for e in channel_rows if e],
         poll_lag_seconds={
             stream.removeprefix("poll:"): round((now - mark).total_seconds(), 1)

@@ -47,6 +47,8 @@ def verdict(status: ConnectionStatus) -> tuple[str, str]:
     """A connection's health in a word, and how worrying it is (``ok``, ``warn``, ``bad``)."""
     if status.status != "active":
         return status.status.replace("_", " "), "bad"
+    if status.reauthorize_by:
+        return "re-authorize soon", "warn"
     if status.failed_last_hour:
         return "failing records", "warn"
     return "healthy", "ok"
