@@ -23,7 +23,7 @@ from rich.text import Text
 from ml_connector.auth.session import open_side
 from ml_connector.cli.runtime import Runtime
 from ml_connector.cli.values import parse_moment, parse_types
-from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
+from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL, account_zone
 from ml_connector.rest import AdaptiveLimiter
 from ml_connector.store.connections import get_connection
 from ml_connector.sync import BackfillResult, backfill_types
@@ -61,7 +61,10 @@ async def _run(
     options = runtime.session_options()
     async with open_side(engine, runtime.keyring, name, "netsuite", options) as side:
         limit = int(row.config["netsuite"].get("concurrency", 4))
-        reader = RecordReader(SuiteQL(side.client, limiter=AdaptiveLimiter(limit, adaptive=False)))
+        suiteql = SuiteQL(side.client, limiter=AdaptiveLimiter(limit, adaptive=False))
+        # --since is a moment; SuiteQL compares it in the account's time zone
+        zone = account_zone(row.config["netsuite"].get("time_zone"))
+        reader = RecordReader(suiteql, zone=zone)
         with _progress() as progress:
             tasks = {}
             for record_type in types:
