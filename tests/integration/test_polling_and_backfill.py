@@ -229,3 +229,24 @@ async def test_polling_an_account_off_utc_finds_a_change_made_just_now(
     assert sorted(h.inbox_ids("poll"), key=int) == changed
     assert result.watermark is not None
     assert abs(result.watermark - datetime.now(UTC)) < timedelta(minutes=1), "a true UTC moment"
+
+
+async def test_tokens_expiring_mid_backfill_lose_and_repeat_nothing(store: Store) -> None:
+    async with harness(store, 5000) as h:
+        expired: list[int] = []
+
+        def expire_after_each_page(_count: int) -> None:
+            # a blocking call is fine here: the simulator is served from another thread
+            answer = httpx.post(f"{h.control}/tokens/expire", timeout=10)
+            expired.append(int(answer.json()["expired"]))
+
+        result = await backfill(
+            h.store.engine, h.reader, h.connection_id, "customer",
+            progress=expire_after_each_page,
+        )  # fmt: skip
+    total = h.sim.account.db.count("customer")
+    assert len(expired) > 4, "pages were committed one by one"
+    assert sum(expired) >= 2, "a token died mid-run, so did the one fetched to replace it"
+    assert result.read == result.queued == total
+    keys = h.inbox_keys("backfill")
+    assert len(keys) == len(set(keys)) == total
