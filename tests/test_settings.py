@@ -145,3 +145,28 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
 )
 def test_postgresql_urls_use_the_shipped_driver(url: str, expected: str) -> None:
     assert sqlalchemy_url(url) == expected
+
+
+def test_webhook_network_trust_comes_from_comma_separated_variables(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "ML_CONNECTOR_HOME": str(tmp_path),
+            "ML_CONNECTOR_WEBHOOK_ALLOWLIST": "203.0.113.0/24, 2001:db8::/32",
+            "ML_CONNECTOR_TRUSTED_PROXIES": "10.0.0.0/8",
+            "ML_CONNECTOR_WEBHOOK_MAX_BODY_BYTES": "4096",
+        }
+    )
+    assert settings.webhook_allowlist == ("203.0.113.0/24", "2001:db8::/32")
+    assert settings.trusted_proxies == ("10.0.0.0/8",)
+    assert settings.webhook_max_body_bytes == 4096
+
+
+def test_every_bad_block_of_the_webhook_allowlist_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('webhook_allowlist = ["203.0.113.0/24", "office"]\n')
+    environ = {"ML_CONNECTOR_CONFIG": str(config), "ML_CONNECTOR_HOME": str(tmp_path),
+               "ML_CONNECTOR_TRUSTED_PROXIES": "10.0.0.0/33"}  # fmt: skip
+    with pytest.raises(ConfigValueError) as info:
+        load_settings(environ)
+    assert "'office' is not an IP address or CIDR block" in str(info.value)
+    assert "'10.0.0.0/33' is not an IP address or CIDR block" in str(info.value)

@@ -10,6 +10,7 @@ is ``$ML_CONNECTOR_CONFIG`` if set, else ``config.toml`` in the data directory w
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -58,9 +59,32 @@ class Settings(BaseModel):
         min_length=16,
         description="bearer token of the admin API and the dashboard login; unset: both are off",
     )
+    webhook_allowlist: tuple[str, ...] = Field(
+        default=(),
+        description="CIDR blocks allowed to deliver NetSuite change events; empty: any source "
+        "(the signature is what authenticates them)",
+    )
+    trusted_proxies: tuple[str, ...] = Field(
+        default=(),
+        description="CIDR blocks of our own reverse proxies: only their X-Forwarded-For is "
+        "believed when the allowlist is checked",
+    )
+    webhook_max_body_bytes: int = Field(
+        default=64 * 1024, ge=1, description="larger webhook bodies are refused with 413"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     config_file: Path | None = Field(default=None, description="the TOML file that was read")
+
+    @field_validator("webhook_allowlist", "trusted_proxies")
+    @classmethod
+    def _cidrs(cls, blocks: tuple[str, ...]) -> tuple[str, ...]:
+        for block in blocks:
+            try:
+                ipaddress.ip_network(block, strict=False)
+            except ValueError:
+                raise ValueError(f"{block!r} is not an IP address or CIDR block") from None
+        return blocks
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -116,6 +140,9 @@ _ENV_KEYS = {
     "LEASE_SECONDS": "lease_seconds",
     "ADMIN_TOKEN": "admin_token",
     "RETENTION_DAYS": "retention_days",
+    "WEBHOOK_ALLOWLIST": "webhook_allowlist",
+    "TRUSTED_PROXIES": "trusted_proxies",
+    "WEBHOOK_MAX_BODY_BYTES": "webhook_max_body_bytes",
     "LOG_LEVEL": "log_level",
     "LOG_FORMAT": "log_format",
 }
@@ -127,8 +154,11 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         raw = environ.get(ENV_PREFIX + suffix)
         if raw:
             values[field] = raw
-    if "secret_keys" in values:
+    if "secret_keys" in values:  # an empty entry is kept, so that it is refused
         values["secret_keys"] = tuple(k.strip() for k in values["secret_keys"].split(","))
+    for listed in ("webhook_allowlist", "trusted_proxies"):
+        if listed in values:  # comma-separated in a variable, an array in the TOML file
+            values[listed] = tuple(v.strip() for v in values[listed].split(",") if v.strip())
     return values
 
 

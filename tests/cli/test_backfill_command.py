@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from ml_connector.mapping.loader import default_mapping_text
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
 from ml_connector.settings import load_settings
@@ -29,6 +30,15 @@ def connected(run: Run, tmp_path: Path) -> Iterator[NetSuiteSimulator]:
         path.write_text(json.dumps(document))
         assert run("connection", "add", "acme", "--config", str(path)).code == 0
         yield sim
+
+
+def _payloads(record_type: str) -> list[dict[str, object]]:
+    engine = make_engine(load_settings().database_url)
+    with engine.connect() as conn:
+        query = select(inbox.c.payload).where(inbox.c.record_type == record_type)
+        payloads = list(conn.execute(query).scalars())
+    engine.dispose()
+    return payloads
 
 
 def _queued(record_type: str) -> int:
@@ -67,3 +77,26 @@ def test_bad_options_are_named(
     result = run("backfill", "acme", *args)
     assert result.code == 1
     assert message in result.err
+
+
+def test_backfilled_rows_carry_the_custom_fields_the_mapping_reads(
+    run: Run, connected: NetSuiteSimulator, tmp_path: Path
+) -> None:
+    fields = "customer:\n  module: Accounts\n  key: NetSuite_ID\n  fields:\n"
+    assert fields in default_mapping_text()
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        default_mapping_text().replace(
+            fields, fields + "    Tier: {type: custom, source: custentity_tier}\n"
+        )
+    )
+
+    result = run("backfill", "acme", "--types", "customer", "--mapping", str(mapping))
+
+    assert result.code == 0, result.err
+    tiers = connected.account.db.select(
+        "SELECT id, custentity_tier FROM customer WHERE custentity_tier IS NOT NULL"
+    )
+    assert tiers, "the simulator gives customers a tier"
+    carried = {str(p["id"]): p.get("custentity_tier") for p in _payloads("customer")}
+    assert {str(t["id"]): t["custentity_tier"] for t in tiers}.items() <= carried.items()

@@ -104,6 +104,12 @@ def _store_is_empty(run: Run) -> None:
             ),
             "RS256 is no longer accepted by NetSuite",
         ),
+        (
+            json.dumps(
+                {**SANDBOX_LIKE, "netsuite": {**SANDBOX_LIKE["netsuite"], "time_zone": "PST"}}
+            ),
+            "netsuite.time_zone: Value error, not an IANA time zone name",
+        ),
     ],
 )
 def test_bad_files_get_one_line_naming_the_file_and_store_nothing(

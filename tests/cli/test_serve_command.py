@@ -138,3 +138,24 @@ def test_serve_answers_the_admin_api_only_with_its_token(
     assert refused.status_code == 401
     assert "/connections/{name}/replay" in document.json()["paths"]
     assert process.wait(timeout=60) == 0
+
+
+def test_serve_takes_netsuite_events_only_from_the_configured_sources(
+    serve: Callable[..., subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ML_CONNECTOR_WEBHOOK_ALLOWLIST", "203.0.113.0/24")
+    monkeypatch.setenv("ML_CONNECTOR_TRUSTED_PROXIES", "127.0.0.1")
+    process = serve("--port", "0")
+    hook = _first_line(process).split()[2] + "/hooks/netsuite/acme"
+
+    direct = httpx.post(hook, content=b"{}", timeout=10)
+    outsider = httpx.post(hook, content=b"{}", headers={"x-forwarded-for": "198.51.100.7"})
+    proxied = httpx.post(hook, content=b"{}", headers={"x-forwarded-for": "203.0.113.9"})
+    process.send_signal(signal.SIGTERM)
+
+    assert (direct.status_code, direct.json()["reason"]) == (
+        403, "source address is not in the allowlist"
+    )  # fmt: skip
+    assert outsider.status_code == 403
+    assert (proxied.status_code, proxied.json()["reason"]) == (404, "no such connection")
+    assert process.wait(timeout=60) == 0

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from ml_connector.auth.session import open_side
-from ml_connector.netsuite import RecordReader, Row, SuiteQL
+from ml_connector.netsuite import RecordReader, Row, SuiteQL, account_zone
 from ml_connector.rest import RetryPolicy
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
 from ml_connector.sandbox.server import serving
@@ -72,8 +72,10 @@ class Clock:
 
 
 @contextlib.asynccontextmanager
-async def harness(store: Store, records: int, clock: Clock | None = None) -> AsyncIterator[Harness]:
-    sim = NetSuiteSimulator(records=records, seed=11, clock=clock or Clock())
+async def harness(
+    store: Store, records: int, clock: Clock | None = None, *, time_zone: str = "UTC"
+) -> AsyncIterator[Harness]:
+    sim = NetSuiteSimulator(records=records, seed=11, clock=clock or Clock(), time_zone=time_zone)
     with serving(sim.app) as served:
         document = {
             "netsuite": sim.credentials(served.base_url),
@@ -82,7 +84,9 @@ async def harness(store: Store, records: int, clock: Clock | None = None) -> Asy
         store.add("ns", document)
         async with open_side(store.engine, store.keyring, "ns", "netsuite") as side:
             suiteql = SuiteQL(side.client, policy=RetryPolicy(initial=0.001), sleep=_no_wait)
-            yield Harness(sim, RecordReader(suiteql), store, served.base_url)
+            config = get_connection(store.engine, "ns").config["netsuite"]
+            zone = account_zone(config.get("time_zone"))
+            yield Harness(sim, RecordReader(suiteql, zone=zone), store, served.base_url)
 
 
 async def test_backfill_queues_every_record_once_with_its_row(store: Store) -> None:
@@ -211,3 +215,38 @@ async def test_a_row_changed_while_a_poll_runs_is_not_skipped(store: Store) -> N
     polled = h.inbox_ids("poll")
     assert polled.count(ids[0]) == 2, "the first change and the one made mid-poll"
     assert sorted(set(polled), key=int) == ids
+
+
+@pytest.mark.parametrize("time_zone", ["America/Los_Angeles", "Asia/Kolkata"])
+async def test_polling_an_account_off_utc_finds_a_change_made_just_now(
+    store: Store, time_zone: str
+) -> None:
+    async with harness(store, 300, time_zone=time_zone) as h:
+        started = datetime.now(UTC) - timedelta(seconds=5)
+        changed = h.ids("vendor", 3)
+        await h.edit("vendor", changed)
+        result = await poll(h.store.engine, h.reader, h.connection_id, "vendor", start=started)
+    assert sorted(h.inbox_ids("poll"), key=int) == changed
+    assert result.watermark is not None
+    assert abs(result.watermark - datetime.now(UTC)) < timedelta(minutes=1), "a true UTC moment"
+
+
+async def test_tokens_expiring_mid_backfill_lose_and_repeat_nothing(store: Store) -> None:
+    async with harness(store, 5000) as h:
+        expired: list[int] = []
+
+        def expire_after_each_page(_count: int) -> None:
+            # a blocking call is fine here: the simulator is served from another thread
+            answer = httpx.post(f"{h.control}/tokens/expire", timeout=10)
+            expired.append(int(answer.json()["expired"]))
+
+        result = await backfill(
+            h.store.engine, h.reader, h.connection_id, "customer",
+            progress=expire_after_each_page,
+        )  # fmt: skip
+    total = h.sim.account.db.count("customer")
+    assert len(expired) > 4, "pages were committed one by one"
+    assert sum(expired) >= 2, "a token died mid-run, so did the one fetched to replace it"
+    assert result.read == result.queued == total
+    keys = h.inbox_keys("backfill")
+    assert len(keys) == len(set(keys)) == total

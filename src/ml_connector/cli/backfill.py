@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import typer
 from rich.progress import (
@@ -22,8 +23,10 @@ from rich.text import Text
 
 from ml_connector.auth.session import open_side
 from ml_connector.cli.runtime import Runtime
+from ml_connector.cli.sync import MAPPING_OPTION
 from ml_connector.cli.values import parse_moment, parse_types
-from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL
+from ml_connector.mapping import MappingFile, default_mapping, load_mapping
+from ml_connector.netsuite import RECORD_TYPES, RecordReader, SuiteQL, account_zone
 from ml_connector.rest import AdaptiveLimiter
 from ml_connector.store.connections import get_connection
 from ml_connector.sync import BackfillResult, backfill_types
@@ -55,13 +58,17 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
 
 
 async def _run(
-    runtime: Runtime, name: str, types: list[str], since: datetime | None
+    runtime: Runtime, name: str, types: list[str], since: datetime | None, mapping: MappingFile
 ) -> list[BackfillResult]:
     engine, row = runtime.engine, get_connection(runtime.engine, name)
     options = runtime.session_options()
     async with open_side(engine, runtime.keyring, name, "netsuite", options) as side:
         limit = int(row.config["netsuite"].get("concurrency", 4))
-        reader = RecordReader(SuiteQL(side.client, limiter=AdaptiveLimiter(limit, adaptive=False)))
+        suiteql = SuiteQL(side.client, limiter=AdaptiveLimiter(limit, adaptive=False))
+        # --since is a moment; SuiteQL compares it in the account's time zone
+        zone = account_zone(row.config["netsuite"].get("time_zone"))
+        # each row travels in its event and is mapped as read: it must hold the custom fields
+        reader = RecordReader(suiteql, custom_fields=mapping.custom_columns(), zone=zone)
         with _progress() as progress:
             tasks = {}
             for record_type in types:
@@ -78,12 +85,14 @@ def backfill_command(
     connection: str,
     types: str = typer.Option(",".join(RECORD_TYPES), help="comma-separated record types"),
     since: str | None = typer.Option(None, help="only records changed since (ISO date)"),
+    mapping: Path | None = MAPPING_OPTION,
 ) -> None:
     """Queue every record for sync; Ctrl-C is safe, running again resumes where it stopped."""
     runtime: Runtime = ctx.obj
+    chosen = load_mapping(mapping).mapping if mapping else default_mapping()
     try:
         results = asyncio.run(
-            _run(runtime, connection, parse_types(types), parse_moment(since, "--since"))
+            _run(runtime, connection, parse_types(types), parse_moment(since, "--since"), chosen)
         )
     except KeyboardInterrupt:
         typer.echo("stopped; every finished page is saved; run the same command to resume")

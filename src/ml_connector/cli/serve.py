@@ -36,9 +36,10 @@ from ml_connector.jobs import (
     open_queue,
 )
 from ml_connector.mapping import MappingFile, default_mapping, load_mapping
-from ml_connector.web import create_app, create_operations_app
+from ml_connector.settings import Settings
+from ml_connector.web import WebOptions, create_app, create_operations_app
 
-__all__ = ["Role", "serve_command"]
+__all__ = ["Role", "serve_command", "web_options"]
 
 DEFAULT_PORT = 8000
 
@@ -143,6 +144,7 @@ class _Service:
             mapping=self.mapping,
             admin_token=_secret(self.runtime.settings.admin_token),
             session_options=self.runtime.session_options(),
+            options=web_options(self.runtime.settings),
         )
 
     async def run(self, host: str, port: int | None) -> None:
@@ -187,6 +189,15 @@ class _Service:
         stopping.cancel()
         await serving
         sock.close()
+
+
+def web_options(settings: Settings) -> WebOptions:
+    """The receivers' source allowlist, trusted proxies and body limit, as configured."""
+    return WebOptions.parse(
+        allowlist=settings.webhook_allowlist,
+        trusted_proxies=settings.trusted_proxies,
+        max_body_bytes=settings.webhook_max_body_bytes,
+    )
 
 
 def _secret(value: SecretStr | None) -> str | None:

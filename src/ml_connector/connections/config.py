@@ -12,6 +12,7 @@ import json
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -51,6 +52,18 @@ def _http_url(value: str) -> str:
 
 
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+def _time_zone(value: str) -> str:
+    """Check an IANA time zone name, so a typo is refused when the connection is added."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone name such as America/Los_Angeles") from None
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
 
 
 class _Section(BaseModel):
@@ -96,6 +109,9 @@ class NetSuiteSection(_Section):
     token_secret: SecretStr | None = None
     webhook_secret: SecretStr | None = None
     concurrency: int = Field(default=4, ge=1, le=100)
+    # SuiteQL shows and compares times in the time zone of the user we sign in as (Set
+    # Preferences > Time Zone); polling needs it to ask for "changed since" correctly.
+    time_zone: TimeZone | None = Field(default=None, description="IANA name; default UTC")
 
     @model_validator(mode="before")
     @classmethod

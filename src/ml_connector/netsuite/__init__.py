@@ -6,6 +6,7 @@ from ml_connector.netsuite.queries import RECORD_TYPES, RecordQuery, record_quer
 from ml_connector.netsuite.readers import RecordReader, Row
 from ml_connector.netsuite.records import RecordService
 from ml_connector.netsuite.suiteql import MAX_PAGE, MAX_ROWS, Page, SuiteQL
+from ml_connector.netsuite.values import account_zone
 
 __all__ = [
     "MAX_PAGE",
@@ -17,5 +18,6 @@ __all__ = [
     "RecordService",
     "Row",
     "SuiteQL",
+    "account_zone",
     "record_query",
 ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import httpx
 from starlette.applications import Starlette
@@ -56,6 +58,8 @@ class NetSuiteSimulator:
     key handed out for M2M; ``redirect_uris`` are registered for the authorization code flow
     besides ``https://127.0.0.1/netsuite/oauth2callback``; ``webhook_transport`` lets change
     events be delivered in-process (e.g. ``httpx.ASGITransport``) instead of over the network.
+    ``time_zone`` (an IANA name) is the integration user's zone: SuiteQL shows and compares
+    times in it.
     """
 
     def __init__(
@@ -71,8 +75,10 @@ class NetSuiteSimulator:
         private_key_pem: str | None = None,
         redirect_uris: Sequence[str] = (),
         webhook_transport: httpx.AsyncBaseTransport | None = None,
+        time_zone: str = "UTC",
     ) -> None:
         self.integration: IntegrationRecord = new_integration(private_key_pem)
+        self.time_zone = time_zone
         self.account = self._account(account_id, seed, clock, webhook_transport)
         self.account.settings = Settings(concurrency=concurrency, latency_ms=latency_ms)
         self.account.tokens.ttl = token_ttl
@@ -90,7 +96,7 @@ class NetSuiteSimulator:
         transport: httpx.AsyncBaseTransport | None,
     ) -> Account:
         db = Database()
-        install_functions(db)
+        install_functions(db, UTC if self.time_zone == "UTC" else ZoneInfo(self.time_zone))
         integration = self.integration
         return Account(
             account_id=account_id,
@@ -156,7 +162,7 @@ class NetSuiteSimulator:
             "token_id": integration.token_id,
             "token_secret": integration.token_secret,
             "webhook_secret": integration.webhook_secret,
-        }
+        } | ({} if self.time_zone == "UTC" else {"time_zone": self.time_zone})
 
     def control_url(self, base_url: str) -> str:
         """Where the control API of this simulator lives under ``base_url``."""

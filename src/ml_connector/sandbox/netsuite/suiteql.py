@@ -8,7 +8,9 @@ Translation keeps NetSuite's semantics where a client could notice them:
   format models (``YYYY-MM-DD HH24:MI:SS``); ``BUILTIN.DF(ref)`` becomes a lookup of the
   referenced record's display name.
 - Raw datetime columns come out as the user-preference date ``3/15/2026`` with the time dropped,
-  as NetSuite does; only ``TO_CHAR`` gives the time. (The account time zone is UTC here.)
+  as NetSuite does; only ``TO_CHAR`` gives the time. Times are stored in UTC; ``TO_CHAR`` shows
+  and ``TO_DATE`` reads them in the account's time zone (UTC unless the simulator is given one),
+  taking a wall-clock time that the zone repeats as its earlier moment.
 - ``WITH``, statements other than ``SELECT``, syntax errors and unknown tables or columns raise
   :class:`SuiteQLError` carrying NetSuite's wording.
 - SQLite is not what NetSuite runs, so what only SQLite has is refused as NetSuite refuses what it
@@ -29,7 +31,7 @@ import itertools
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import sqlglot
@@ -99,16 +101,16 @@ def _strftime_format(oracle: str) -> str:
     return re.sub(pattern, lambda m: mapping[m.group(0)], oracle.upper())
 
 
-def _to_char(value: object, fmt: str | None = None) -> str | None:
+def _to_char(value: object, fmt: str | None = None, *, zone: tzinfo = UTC) -> str | None:
     if value is None:
         return None
     if isinstance(value, str) and _STORED_RE.match(value):
-        moment = datetime.strptime(value, _STORED)
+        moment = datetime.strptime(value, _STORED).replace(tzinfo=UTC).astimezone(zone)
         return moment.strftime(_strftime_format(fmt or "MM/DD/YYYY"))
     return _scalar_text(value)
 
 
-def _to_date(value: object, fmt: str | None = None) -> str | None:
+def _to_date(value: object, fmt: str | None = None, *, zone: tzinfo = UTC) -> str | None:
     if value is None:
         return None
     # sqlglot already turns TO_DATE's format model into strftime form; TO_TIMESTAMP's it keeps.
@@ -117,7 +119,7 @@ def _to_date(value: object, fmt: str | None = None) -> str | None:
         moment = datetime.strptime(str(value), pattern)
     except ValueError as exc:
         raise ValueError(f"Invalid date value: {value}") from exc
-    return moment.strftime(_STORED)
+    return moment.replace(tzinfo=zone).astimezone(UTC).strftime(_STORED)
 
 
 def _implicit_date(value: object) -> str | None:
@@ -147,9 +149,12 @@ def _trunc(value: object) -> str | int | None:
     return None if value is None else str(value)
 
 
-def install_functions(db: Database) -> None:
-    """Register the Oracle shims on the database connection."""
-    for name, function in (("ns_to_char", _to_char), ("ns_to_date", _to_date)):
+def install_functions(db: Database, zone: tzinfo = UTC) -> None:
+    """Register the Oracle shims on the database connection, speaking ``zone``'s wall time."""
+    for name, function in (
+        ("ns_to_char", functools.partial(_to_char, zone=zone)),
+        ("ns_to_date", functools.partial(_to_date, zone=zone)),
+    ):
         db.register(name, 1, function)
         db.register(name, 2, function)
     db.register("ns_trunc", 1, _trunc)
