@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from huey import MemoryHuey
@@ -22,11 +23,12 @@ from ml_connector.jobs.work import (
     refresh_tokens,
     sweep_leases,
 )
+from ml_connector.settings import Settings
 from ml_connector.store.connections import get_connection, set_status
 from ml_connector.store.inbox import enqueue
 from ml_connector.store.leases import claim, finish
 from ml_connector.store.tables import inbox, tokens
-from tests.jobs.world import JobWorld
+from tests.jobs.world import JobWorld, job_world
 
 
 def _queue_events(world: JobWorld, name: str, record_type: str, ids: list[int]) -> None:
@@ -62,6 +64,18 @@ def test_a_poll_finds_a_fresh_edit_and_a_drain_writes_it_to_zoho(world: JobWorld
     assert world.zoho_records("Accounts")[str(customer)]["Account_Name"] == "Edited Just Now Ltd"
     assert world.inbox_statuses() == {"done": 1}
     assert world.sample("ml_connector_records_total", connection="acme", outcome="written") == 1
+
+
+def test_the_poll_job_reads_an_account_west_of_utc_in_its_own_time(
+    job_settings: Settings, tmp_path: Path
+) -> None:
+    with job_world(job_settings, tmp_path, time_zone="America/Los_Angeles") as west:
+        customer = west.first_id("customer")
+        west.edit("customer", customer, {"companyname": "Edited In California"})
+
+        queued = asyncio.run(poll_connection(west.context, "acme"))
+
+    assert queued == 1, "read as UTC, the account's times would be hours behind the window"
 
 
 def test_a_second_drain_and_a_second_poll_change_nothing(world: JobWorld) -> None:

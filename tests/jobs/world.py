@@ -102,9 +102,12 @@ class JobWorld:
 
 
 @contextlib.contextmanager
-def job_world(settings: Settings, tmp: Path, *, records: int = 30) -> Iterator[JobWorld]:
-    """A world with connection ``acme`` ready to sync."""
-    netsuite, zoho = NetSuiteSimulator(records=records, seed=9), ZohoSimulator(seed=9)
+def job_world(
+    settings: Settings, tmp: Path, *, records: int = 30, time_zone: str = "UTC"
+) -> Iterator[JobWorld]:
+    """A world with connection ``acme`` ready to sync (its NetSuite account in ``time_zone``)."""
+    netsuite = NetSuiteSimulator(records=records, seed=9, time_zone=time_zone)
+    zoho = ZohoSimulator(seed=9)
     engine = open_engine(settings)
     keyring = keyring_for(settings)
     registry = CollectorRegistry()
@@ -114,7 +117,7 @@ def job_world(settings: Settings, tmp: Path, *, records: int = 30) -> Iterator[J
             world = JobWorld(
                 netsuite, zoho, ns_at, zoho_at, engine, keyring, registry, context, tmp
             )
-            world.add("acme")
+            world.add("acme", netsuite={"time_zone": time_zone})
             world.prepare_zoho("acme")
             yield world
     finally:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from ml_connector.auth.session import Session, SessionOptions, open_session
 from ml_connector.mapping import MappingFile
-from ml_connector.netsuite import RecordReader, SuiteQL
+from ml_connector.netsuite import RecordReader, SuiteQL, account_zone
 from ml_connector.rest import AdaptiveLimiter
 from ml_connector.store.keyring import Keyring
 from ml_connector.sync.pipeline import Pipeline
@@ -50,7 +50,8 @@ async def open_services(
         row = session.connection
         limit = int(row.config["netsuite"].get("concurrency", 4))
         suiteql = SuiteQL(session.netsuite, limiter=AdaptiveLimiter(limit, adaptive=False))
-        reader = RecordReader(suiteql, custom_fields=mapping.custom_columns())
+        zone = account_zone(row.config["netsuite"].get("time_zone"))
+        reader = RecordReader(suiteql, custom_fields=mapping.custom_columns(), zone=zone)
         probe = ZohoCRM(session.zoho)
         zoho = ZohoCRM(session.zoho, edition_limit=concurrency_for(await probe.org()))
         pipeline = Pipeline(
