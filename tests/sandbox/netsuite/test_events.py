@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -9,6 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -17,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ml_connector.sandbox.netsuite import NetSuiteSimulator
+from ml_connector.sandbox.netsuite.events import EventEmitter
 from ml_connector.sandbox.server import serving
 from tests.sandbox.netsuite.conftest import BASE_URL, START, FakeClock, authed
 
@@ -213,3 +216,25 @@ async def test_delivery_over_real_http(receiver: Receiver, clock: FakeClock) -> 
 
     assert log[-1]["outcome"] == 200
     assert receiver.events()[0]["record_id"] == str(key)
+
+
+async def test_a_stream_of_saves_is_posted_side_by_side(clock: FakeClock) -> None:
+    arrived: asyncio.Queue[httpx.Request] = asyncio.Queue()
+    answer = asyncio.Event()
+
+    class SlowReceiver(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            await arrived.put(request)
+            await answer.wait()
+            return httpx.Response(202)
+
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    emitter = EventEmitter("1234567", secret, clock, transport=SlowReceiver())
+    emitter.url = HOOK
+    with anyio.fail_after(10):  # posted one after another, the second post would never start
+        for number in range(3):  # each save comes while the posts before it are unanswered
+            emitter.emit("customer", number, "edit", "USERINTERFACE")
+            await arrived.get()
+        answer.set()
+        await emitter.drain()
+    assert [entry["outcome"] for entry in emitter.log] == [202, 202, 202]

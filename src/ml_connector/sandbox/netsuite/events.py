@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import collections
 import hashlib
 import hmac
 import json
@@ -79,10 +78,12 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
 class EventEmitter:
     """Posts each event once, in the background, and keeps a log of what happened.
 
-    Deliveries go out through one client with at most ``concurrency`` in flight, as NetSuite
-    runs scripts within the account's concurrency limit (reference §6): a burst of a thousand
-    saves is a queue of posts over a few kept-alive connections, not a thousand connects at once.
-    The client lives while there is something to send and is closed when the queue runs dry.
+    Each save's post goes out on its own, as NetSuite runs each save's script on its own, with
+    at most ``concurrency`` in flight through one client, as those scripts run within the
+    account's concurrency limit (reference §6): a burst of a thousand saves is a queue of posts
+    over a few kept-alive connections, not a thousand connects at once, and a steady stream of
+    saves is posted as it comes, not one post after another. The client lives while there is
+    something to send and is closed when nothing is left.
     """
 
     def __init__(
@@ -100,10 +101,9 @@ class EventEmitter:
         self._clock = clock
         self._transport = transport
         self._concurrency = concurrency
-        self._queue: collections.deque[tuple[ChangeEvent, str, int, dict[str, object]]] = (
-            collections.deque()
-        )
-        self._dispatcher: asyncio.Task[None] | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
 
     def emit(self, record_type: str, record_id: int, event_type: str, context: str) -> ChangeEvent:
         """Record the event and, if a URL is set, queue its post without waiting for the answer."""
@@ -118,31 +118,31 @@ class EventEmitter:
         if self.url is None:
             entry["outcome"] = "no webhook url"
             return event
-        self._queue.append((event, self.url, int(now), entry))
-        self._dispatch()
+        delivery = asyncio.get_running_loop().create_task(
+            self._deliver(event, self.url, int(now), entry)
+        )
+        self._deliveries.add(delivery)
+        delivery.add_done_callback(self._deliveries.discard)
         return event
 
-    def _dispatch(self) -> None:
-        if self._dispatcher is None or self._dispatcher.done():
-            self._dispatcher = asyncio.get_running_loop().create_task(self._deliver_queued())
-            self._dispatcher.add_done_callback(self._dispatched)
-
-    def _dispatched(self, _task: asyncio.Task[None]) -> None:
-        # An event queued while the client was closing still goes out.
-        if self._queue:
-            self._dispatch()
-
-    async def _deliver_queued(self) -> None:
-        limits = httpx.Limits(max_connections=self._concurrency, keepalive_expiry=2.0)
-        async with httpx.AsyncClient(
-            transport=self._transport, timeout=_TIMEOUT, limits=limits
-        ) as client:
-            senders = [self._send_queued(client) for _ in range(self._concurrency)]
-            await asyncio.gather(*senders)
-
-    async def _send_queued(self, client: httpx.AsyncClient) -> None:
-        while self._queue:
-            await self._post(client, *self._queue.popleft())
+    async def _deliver(
+        self, event: ChangeEvent, url: str, ts: int, entry: dict[str, object]
+    ) -> None:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._concurrency)
+        async with self._slots:
+            if self._client is None:
+                limits = httpx.Limits(max_connections=self._concurrency, keepalive_expiry=2.0)
+                self._client = httpx.AsyncClient(
+                    transport=self._transport, timeout=_TIMEOUT, limits=limits
+                )
+            client = self._client
+            try:
+                await self._post(client, event, url, ts, entry)
+            finally:
+                if len(self._deliveries) <= 1 and self._client is client:
+                    self._client = None  # the last delivery: a later one opens a new client
+                    await client.aclose()
 
     async def _post(
         self,
@@ -169,5 +169,5 @@ class EventEmitter:
 
     async def drain(self) -> None:
         """Wait for deliveries queued or in flight (tests and the control API use it to settle)."""
-        while self._dispatcher is not None and not self._dispatcher.done():
-            await asyncio.gather(self._dispatcher, return_exceptions=True)
+        while self._deliveries:
+            await asyncio.gather(*self._deliveries, return_exceptions=True)
