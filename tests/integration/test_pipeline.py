@@ -469,3 +469,21 @@ async def test_a_field_left_out_by_the_mapping_is_told_in_the_audit(store: Store
     assert (row.message or "").startswith("left out: Phone: ")
     written = next(r for r in zoho["Vendors"] if r.get("NetSuite_ID") == str(vendor))
     assert not written.get("Phone")
+
+
+async def test_children_of_accounts_written_earlier_go_in_the_first_call(store: Store) -> None:
+    async with world(store, 300) as w:
+        await backfill(w.store.engine, w.reader, w.connection_id, "customer")
+        await w.pipeline.drain()
+        children = w.netsuite.account.db.select("SELECT id FROM customer WHERE parent IS NOT NULL")
+        for child in children:  # renamed in NetSuite; their parents are not
+            w.netsuite.account.db.update("customer", child["id"], {"companyname": "Renamed"})
+        _change_events(w, "customer", [str(c["id"]) for c in children], "rename")
+        control = w.zoho.control_url(w.zoho_at.base_url)
+        async with httpx.AsyncClient() as http:
+            await http.delete(control + "/counters")
+            report = await w.pipeline.drain()
+            counters = (await http.get(control + "/counters")).json()
+    assert 0 < len(children) <= 100, "one call's worth"
+    assert report.written == len(children)
+    assert counters.get("POST /crm/v8/Accounts/upsert") == 1, "no second wave for linked parents"

@@ -383,6 +383,11 @@ class Pipeline:
     async def _wave(self, work: _Batch, pending: dict[Key, Any]) -> dict[Key, Any]:
         """Write what is ready; return what must wait for the next wave."""
         wave = plan_wave(self.mapping, pending, work.zoho_ids, work.hashes)
+        linked = _needs(wave.waiting) - set(work.zoho_ids)
+        if linked:  # lookups to records an earlier run wrote: known now, not a wave later
+            await self._known(work, dict.fromkeys(linked))
+            if linked & set(work.zoho_ids):
+                wave = plan_wave(self.mapping, pending, work.zoho_ids, work.hashes)
         work.audit += [_failure(outcome) for outcome in wave.failed]
         work.audit += [_unchanged(record) for record in wave.unchanged]
         await self._write(work, wave.write)
