@@ -46,7 +46,7 @@ from ml_connector.store.leases import claim, claimable, finish, release
 from ml_connector.store.links import Link, find_links, save_links
 from ml_connector.store.runs import finish_run, start_run
 from ml_connector.sync.packing import Group, UpsertPacker
-from ml_connector.sync.plan import Key, coalesce, newest_payload, plan_wave
+from ml_connector.sync.plan import Key, Wave, coalesce, newest_payload, plan_wave
 from ml_connector.sync.zoho_edits import CALLBACK_SOURCE, settle_edits
 
 __all__ = ["DrainReport", "Guard", "Pipeline", "WriteResultLike", "ZohoWriter"]
@@ -386,8 +386,15 @@ class Pipeline:
         linked = _needs(wave.waiting) - set(work.zoho_ids)
         if linked:  # lookups to records an earlier run wrote: known now, not a wave later
             await self._known(work, dict.fromkeys(linked))
-            if linked & set(work.zoho_ids):
-                wave = plan_wave(self.mapping, pending, work.zoho_ids, work.hashes)
+            if linked & set(work.zoho_ids):  # map again only the records that waited
+                waited = {(w.source_type, w.source_id) for w in wave.waiting}
+                again = plan_wave(
+                    self.mapping, {k: pending[k] for k in waited}, work.zoho_ids, work.hashes
+                )
+                wave = Wave(
+                    wave.write + again.write, wave.unchanged + again.unchanged,
+                    wave.failed + again.failed, again.waiting,
+                )  # fmt: skip
         work.audit += [_failure(outcome) for outcome in wave.failed]
         work.audit += [_unchanged(record) for record in wave.unchanged]
         await self._write(work, wave.write)

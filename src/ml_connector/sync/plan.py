@@ -97,7 +97,7 @@ def plan_wave(
             wave.failed.append(outcome)
         elif isinstance(outcome, AwaitingDependency):
             wave.waiting.append(outcome)
-        elif written_hashes.get(key) == outcome.payload_hash():
+        elif (last := written_hashes.get(key)) is not None and last == outcome.payload_hash():
             wave.unchanged.append(outcome)
         else:
             wave.write.append(outcome)
