@@ -171,6 +171,21 @@ def test_a_connection_needing_reauth_is_skipped(world: JobWorld) -> None:
     assert active_connections(world.engine) == ["acme"]
 
 
+def test_an_event_for_a_connection_needing_reauth_waits_without_a_token_request(
+    world: JobWorld,
+) -> None:
+    _queue_events(world, "acme", "customer", [world.first_id("customer")])
+    set_status(world.engine, get_connection(world.engine, "acme").id, "needs_reauth")
+    control = world.zoho.control_url(world.zoho_at.base_url)
+    before = httpx.get(f"{control}/state").json()
+
+    report = asyncio.run(drain_connection(world.context, "acme"))  # a wake-up after the event
+
+    assert report.claimed == 0
+    assert world.inbox_statuses() == {"pending": 1}, "kept for after re-authorization"
+    assert httpx.get(f"{control}/state").json()["tokens"] == before["tokens"]
+
+
 def test_one_broken_connection_does_not_stop_the_others(world: JobWorld) -> None:
     world.add(
         "broken", zoho={"api_domain": "http://127.0.0.1:1", "accounts_url": "http://127.0.0.1:1"}

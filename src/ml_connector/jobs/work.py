@@ -94,16 +94,19 @@ def active_connections(engine: Engine) -> list[str]:
 
 
 def has_pending(engine: Engine, name: str, now: datetime | None = None) -> bool:
-    """Whether connection ``name`` has inbox rows a drain would claim.
+    """Whether connection ``name`` has inbox rows a drain would claim (never while it waits
+    for re-authorization: its events stay stored, and no refused token request is made).
 
     With ``now``, rows whose lease expired by then count too, as they do for the claim: a
     worker killed mid-batch leaves its rows leased, and they must not wait for the sweeper.
     """
     with engine.connect() as conn:
-        connection_id = conn.execute(
-            select(connections.c.id).where(connections.c.name == name)
-        ).scalar_one_or_none()
-    return connection_id is not None and claimable(engine, connection_id, now)
+        row = conn.execute(
+            select(connections.c.id, connections.c.status).where(connections.c.name == name)
+        ).first()
+    if row is None or row.status == NEEDS_REAUTH:  # its events wait for re-authorization
+        return False
+    return claimable(engine, row.id, now)
 
 
 @contextlib.asynccontextmanager
