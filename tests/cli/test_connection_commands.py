@@ -108,7 +108,7 @@ def _store_is_empty(run: Run) -> None:
             json.dumps(
                 {**SANDBOX_LIKE, "netsuite": {**SANDBOX_LIKE["netsuite"], "time_zone": "PST"}}
             ),
-            "netsuite.time_zone: Value error, not an IANA time zone name",
+            "netsuite.time_zone: not an IANA time zone name",
         ),
     ],
 )

@@ -101,7 +101,8 @@ class _Run:
         """Commit each page with its cursor while the next page is being read."""
         upcoming = asyncio.ensure_future(_next_page(pages))
         try:
-            while (rows := await upcoming) is not None:
+            # shielded: a range cancelled while it waits must not cut the read short (below)
+            while (rows := await asyncio.shield(upcoming)) is not None:
                 upcoming = asyncio.ensure_future(_next_page(pages))
                 await self._commit(rows, stream, since)
         finally:
