@@ -66,6 +66,6 @@ def test_under_chaos_every_record_arrives_once_and_is_accounted_for(
     for kind, module in MODULES.items():
         assert sorted(zoho[module]) == sorted(i for k, i in records if k == kind), module
     assert underway.created_in_netsuite <= set(records)
-    assert unaccounted == []
+    assert unaccounted == [], [(r, underway.history(*r)) for r in unaccounted]
     assert left == []
     assert reasserted & underway.edited_in_zoho, "no Zoho edit was written back"

@@ -159,6 +159,10 @@ class Pipeline:
         self._written_facts: dict[Key, tuple[str, datetime]] = {}  # payload hash, when
         self._holding: dict[Key, int] = {}
         self._fetching: dict[Key, int] = {}
+        # Zoho's callbacks are settled one batch at a time: two batches comparing one record
+        # side by side could each see the person's edit, and the second would take the first's
+        # re-assertion for a revert loop
+        self._settling = asyncio.Lock()
         self._progress = asyncio.Event()
 
     def _now(self) -> datetime:
@@ -333,6 +337,14 @@ class Pipeline:
         """Zoho's callbacks are settled apart: see :mod:`.zoho_edits`."""
         if not rows:
             return []
+        with self.packer.blocked():  # waiting here adds nothing to the calls being filled
+            await self._settling.acquire()
+        try:
+            return await self._settle_edits(rows)
+        finally:
+            self._settling.release()
+
+    async def _settle_edits(self, rows: list[InboxRow]) -> list[AuditEntry]:
         return await settle_edits(
             self.engine, self.connection_id, self.zoho, self.mapping, rows,
             in_flight=lambda record_type, record_id: self._taken((record_type, record_id)),
