@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -250,3 +251,41 @@ async def test_tokens_expiring_mid_backfill_lose_and_repeat_nothing(store: Store
     assert result.read == result.queued == total
     keys = h.inbox_keys("backfill")
     assert len(keys) == len(set(keys)) == total
+
+
+class _SecondPageHeld:
+    """A reader whose second page is answered only when the test says so."""
+
+    def __init__(self) -> None:
+        self.answer = asyncio.Event()
+        self.second_page = "not asked"
+
+    async def modified_since(
+        self, _record_type: str, start: datetime, *, after_id: str | None = None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        yield [{"id": 1, "lastmodified": start}]
+        self.second_page = "in flight"
+        try:
+            await self.answer.wait()
+        except asyncio.CancelledError:
+            self.second_page = "cut short"  # NetSuite would go on serving it, holding a slot
+            raise
+        self.second_page = "read"
+        yield [{"id": 2, "lastmodified": start}]
+
+
+async def test_a_stopped_backfill_lets_the_page_in_flight_finish(store: Store) -> None:
+    async with harness(store, 10) as h:
+        reader = _SecondPageHeld()
+        committed = asyncio.Event()
+        stopping = backfill(
+            h.store.engine, reader, h.connection_id, "customer",  # type: ignore[arg-type]
+            since=datetime(2026, 1, 1, tzinfo=UTC), progress=lambda _n: committed.set(),
+        )  # fmt: skip
+        running = asyncio.create_task(stopping)
+        await committed.wait()  # page 1 is committed; page 2 is being read
+        running.cancel()  # Ctrl-C
+        reader.answer.set()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+    assert reader.second_page == "read"
