@@ -10,8 +10,7 @@ shared retry policy.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,6 @@ import httpx
 from ml_connector.errors import RetryableError
 from ml_connector.netsuite.caller import NetSuiteCaller
 from ml_connector.netsuite.problems import raise_for_netsuite
-from ml_connector.rest import AdaptiveLimiter, RetryPolicy
 
 __all__ = ["MAX_PAGE", "MAX_ROWS", "Page", "SuiteQL"]
 
@@ -43,17 +41,9 @@ class Page:
 class SuiteQL(NetSuiteCaller):
     """SuiteQL over one authenticated NetSuite client."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        limiter: AdaptiveLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        super().__init__(http, limiter=limiter, policy=policy, sleep=sleep)
-        self.calls = 0
-        self.throttled = 0
+    # requests sent (retries included) and 429 answers; each instance counts its own
+    calls: int = 0
+    throttled: int = 0
 
     async def page(
         self, query: str, params: Params = (), *, limit: int = MAX_PAGE, offset: int = 0
