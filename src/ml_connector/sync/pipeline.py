@@ -340,15 +340,12 @@ class Pipeline:
         with self.packer.blocked():  # waiting here adds nothing to the calls being filled
             await self._settling.acquire()
         try:
-            return await self._settle_edits(rows)
+            return await settle_edits(
+                self.engine, self.connection_id, self.zoho, self.mapping, rows,
+                in_flight=lambda record_type, record_id: self._taken((record_type, record_id)),
+            )  # fmt: skip
         finally:
             self._settling.release()
-
-    async def _settle_edits(self, rows: list[InboxRow]) -> list[AuditEntry]:
-        return await settle_edits(
-            self.engine, self.connection_id, self.zoho, self.mapping, rows,
-            in_flight=lambda record_type, record_id: self._taken((record_type, record_id)),
-        )  # fmt: skip
 
     async def _rows(self, events: dict[Key, list[InboxRow]], work: _Batch) -> dict[Key, Any]:
         rows: dict[Key, Any] = {}
