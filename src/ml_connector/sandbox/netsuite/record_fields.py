@@ -96,6 +96,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             Field("company", "company", "ref", "entity"),
             Field("category", "category", "ref", "contactcategory"),
             Field("subsidiary", "subsidiary", "ref", "subsidiary"),
+            *_text(*CUSTOM_FIELDS),
         ),
         has_addressbook=True,
         emits_events=True,

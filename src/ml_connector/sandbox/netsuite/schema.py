@@ -48,7 +48,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "customer": (*_ENTITY_COMMON, "parent", "entitystatus", "salesrep", *CUSTOM_FIELDS),
     "vendor": (*_ENTITY_COMMON, *CUSTOM_FIELDS),
     "contactcategory": ("id", "name", "isinactive", "externalid"),
-    "contact": _CONTACT,
+    "contact": (*_CONTACT, *CUSTOM_FIELDS),
     "entityaddress": (
         "nkey",
         "addr1",
