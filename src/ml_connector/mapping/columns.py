@@ -32,7 +32,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ADDRESS_PARTS", "ADDRESS_PREFIXES", "COLUMNS", "SOURCE_TYPES", "is_known_column"]
+__all__ = [
+    "ADDRESS_PARTS",
+    "ADDRESS_PREFIXES",
+    "CATEGORY_COLUMN",
+    "COLUMNS",
+    "SOURCE_TYPES",
+    "is_known_column",
+]
 
 SOURCE_TYPES = ("customer", "vendor", "contact")
 ADDRESS_PARTS = (
@@ -47,6 +54,7 @@ ADDRESS_PARTS = (
     "country",
 )
 ADDRESS_PREFIXES = {"billing": "bill", "shipping": "ship"}
+CATEGORY_COLUMN = "category_name"
 CUSTOM_COLUMN = re.compile(r"^custentity_[a-z0-9_]{1,80}$")
 
 _ENTITY = (
