@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 KEY_LENGTH = 64
-CATEGORY_LENGTH = 255  # Zoho's longest text field; NetSuite category names fit in it
+CATEGORY_LENGTH = 255  # the longest single-line text Zoho allows, so no category is cut
 SCOPE_MISMATCH = "OAUTH_SCOPE_MISMATCH"
 Spec = dict[str, Any]
 T = TypeVar("T")
