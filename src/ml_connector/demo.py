@@ -106,7 +106,10 @@ class _Demo:
     async def setup(self, services: Services) -> None:
         report = await prepare_org(services.zoho, services.mapping)
         made = sum(1 for step in report.steps if step.outcome == "created")
-        self.say(f"[bold]1. Zoho prepared[/]: {made} fields created (unique NetSuite id, inactive)")
+        self.say(
+            f"[bold]1. Zoho prepared[/]: {made} fields created "
+            "(unique NetSuite id, inactive, contact category)"
+        )
 
     async def first_load(self, services: Services) -> None:
         db = self.sims.netsuite.account.db

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ml_connector.auth.session import open_side
+from ml_connector.cli.runtime import Runtime
 from ml_connector.mapping import default_mapping_text
+from ml_connector.settings import load_settings
+from ml_connector.zoho import ZohoCRM
 from tests.cli.conftest import Served
 from tests.conftest import Run
 
@@ -105,3 +110,61 @@ def test_align_prints_the_differences_as_a_table_and_refuses_bad_input(
     assert ghost.err.strip().count("\n") == 0
     assert "no connection named 'ghost'" in ghost.err
     assert {"Integrator", "Analyst"}.isdisjoint(_categories(both)), "nothing without --apply"
+
+
+# Zoho's Contacts have no category field; an org that keeps contact categories in a picklist of
+# its own maps them like this. Billing and Purchasing are NetSuite contact categories, Partner
+# is not; Buyer and Other are already picklist values.
+CONTACT_TYPES = """\
+contact:
+  module: Contacts
+  fields:
+    Last_Name: {type: copy, source: lastname, fallback: [entityid], required: true}
+    Contact_Type:
+      type: value_map
+      source: category_name
+      values: {Billing: Accounts Payable, Purchasing: Buyer, Partner: Partner}
+      unmapped: default
+      default: Other
+"""
+
+
+async def _contact_type_picklist(values: list[str]) -> None:
+    runtime = Runtime(load_settings())
+    spec = {
+        "field_label": "Contact Type",
+        "data_type": "picklist",
+        "pick_list_values": [{"display_value": value} for value in values],
+    }
+    try:
+        async with open_side(runtime.engine, runtime.keyring, "acme", "zoho") as side:
+            await ZohoCRM(side.client).create_field("Contacts", spec)
+    finally:
+        runtime.engine.dispose()
+
+
+def test_contact_categories_are_aligned_with_a_contacts_picklist(
+    run: Run, both: Served, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "contacts.yaml"
+    mapping.write_text(CONTACT_TYPES)
+    asyncio.run(_contact_type_picklist(["Buyer", "Other"]))
+
+    before = run("align", "acme", "--mapping", str(mapping), "--json")
+    assert before.code == 1, before.err
+    found = {(d["side"], d["kind"], d["where"], d["value"]) for d in before.json()["differences"]}
+    assert found == {
+        ("zoho", "picklist value", "Contacts.Contact_Type", "Accounts Payable"),
+        ("zoho", "picklist value", "Contacts.Contact_Type", "Partner"),
+        ("netsuite", "category", "contactcategory", "Partner"),
+    }
+    applied = run("align", "acme", "--mapping", str(mapping), "--apply", "--json")
+    assert {d["outcome"] for d in applied.json()["differences"]} == {"done"}
+
+    rows = both.netsuite.account.db.select("SELECT name FROM contactcategory")
+    assert "Partner" in {row["name"] for row in rows}
+    picklist = both.zoho.org.modules["Contacts"].fields["Contact_Type"].picklist
+    assert {"Accounts Payable", "Partner"} <= set(picklist)
+    again = run("align", "acme", "--mapping", str(mapping))
+    assert again.code == 0, again.out
+    assert "no differences" in again.out

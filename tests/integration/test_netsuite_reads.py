@@ -46,7 +46,11 @@ class Control:
 
 @contextlib.asynccontextmanager
 async def reader_for(
-    sim: NetSuiteSimulator, store: Store, *, name: str = "ns"
+    sim: NetSuiteSimulator,
+    store: Store,
+    *,
+    name: str = "ns",
+    custom: Mapping[str, list[str]] | None = None,
 ) -> AsyncIterator[tuple[RecordReader, SuiteQL, Control]]:
     with serving(sim.app) as served:
         document = {
@@ -56,7 +60,8 @@ async def reader_for(
         store.add(name, document)
         async with open_side(store.engine, store.keyring, name, "netsuite") as side:
             suiteql = SuiteQL(side.client, policy=RetryPolicy(initial=0.001), sleep=_no_wait)
-            reader = RecordReader(suiteql, custom_fields={"customer": ["custentity_tier"]})
+            fields = custom or {"customer": ["custentity_tier"]}
+            reader = RecordReader(suiteql, custom_fields=fields)
             yield reader, suiteql, Control(sim, served)
 
 
@@ -150,3 +155,75 @@ async def test_more_than_100000_rows_page_by_key(store: Store) -> None:
             last = str(page[-1]["id"])
     assert count == total
     assert suiteql.calls == -(-total // 1000)
+
+
+def _address_line(addr1: str, city: str, state: str, *, billing: bool) -> dict[str, object]:
+    address = {"addr1": addr1, "addr2": "Floor 2", "addressee": "Ada Byron",
+               "attention": "Accounts", "city": city, "state": state, "zip": "02108",
+               "country": "US"}  # fmt: skip
+    return {"defaultBilling": billing, "defaultShipping": not billing, "label": addr1,
+            "addressbookaddress": address}  # fmt: skip
+
+
+CONTACT = {
+    "firstName": "Ada", "lastName": "Byron", "email": "ada@example.com",
+    "altEmail": "ada@home.example", "phone": "+1 617 555 0100", "officePhone": "+1 617 555 0102",
+    "mobilePhone": "+1 857 555 0101", "homePhone": "+1 781 555 0103", "fax": "+1 617 555 0104",
+    "title": "CFO", "category": {"id": "4"}, "subsidiary": {"id": "2"},
+    "custentity_tier": "Gold",
+    "addressbook": {"items": [
+        _address_line("1 Beacon St", "Boston", "MA", billing=True),
+        _address_line("9 Dock Rd", "Austin", "TX", billing=False),
+    ]},
+}  # fmt: skip
+
+
+async def _create(control: Control, record_type: str, fields: dict[str, object]) -> str:
+    created = await control.post(f"/records/{record_type}", {"fields": fields})
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+async def test_a_contact_is_read_with_its_addresses_phones_and_category_every_way(
+    store: Store,
+) -> None:
+    frozen = float(int(time.time()))
+    sim = NetSuiteSimulator(records=60, seed=3, clock=lambda: frozen)
+    company = str(sim.account.db.select("SELECT MIN(id) AS id FROM customer")[0]["id"])
+    custom = {"contact": ["custentity_tier"]}
+    async with reader_for(sim, store, custom=custom) as (reader, _ql, control):
+        key = await _create(control, "contact", {**CONTACT, "company": {"id": company}})
+        by_id = await reader.by_ids("contact", [key])
+        paged = [r async for page in reader.pages("contact") for r in page if r["id"] == key]
+        since = datetime.fromtimestamp(frozen, UTC)
+        changed = [r async for page in reader.modified_since("contact", since) for r in page]
+    stamp = datetime.fromtimestamp(frozen, UTC)
+    expected = {
+        "id": key, "entityid": "Ada Byron", "company": company, "company_type": "customer",
+        "firstname": "Ada", "lastname": "Byron", "email": "ada@example.com",
+        "altemail": "ada@home.example", "phone": "+1 617 555 0100",
+        "officephone": "+1 617 555 0102", "mobilephone": "+1 857 555 0101",
+        "homephone": "+1 781 555 0103", "fax": "+1 617 555 0104", "title": "CFO",
+        "isinactive": False, "category": "4", "category_name": "Technical", "subsidiary": "2",
+        "custentity_tier": "Gold", "lastmodified": stamp, "created": stamp,
+        "billaddr1": "1 Beacon St", "billaddr2": "Floor 2", "billaddressee": "Ada Byron",
+        "billattention": "Accounts", "billcity": "Boston", "billstate": "MA",
+        "billzip": "02108", "billcountry": "US",
+        "shipaddr1": "9 Dock Rd", "shipaddr2": "Floor 2", "shipaddressee": "Ada Byron",
+        "shipattention": "Accounts", "shipcity": "Austin", "shipstate": "TX",
+        "shipzip": "02108", "shipcountry": "US",
+    }  # fmt: skip
+    assert by_id == paged == changed == [expected]
+
+
+async def test_a_contact_without_an_address_book_reads_with_no_address(store: Store) -> None:
+    sim = NetSuiteSimulator(records=60, seed=3)
+    vendor = str(sim.account.db.select("SELECT MIN(id) AS id FROM vendor")[0]["id"])
+    async with reader_for(sim, store) as (reader, _ql, control):
+        key = await _create(
+            control, "contact", {"firstName": "Bo", "lastName": "Lind", "company": {"id": vendor}}
+        )
+        [row] = await reader.by_ids("contact", [key])
+    assert row["company_type"] == "vendor"
+    assert [c for c in row if c.startswith(("bill", "ship"))] == []
+    assert {"category", "category_name", "mobilephone", "fax", "altemail"}.isdisjoint(row)

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.anyio
 MODULES = {"customer": "Accounts", "vendor": "Vendors", "contact": "Contacts"}
 KEY_FIELD = {"field_label": "NetSuite ID", "data_type": "text", "length": 40, "unique": {}}
 INACTIVE_FIELD = {"field_label": "NetSuite Inactive", "data_type": "boolean"}
+CATEGORY_FIELD = {"field_label": "NetSuite Category", "data_type": "text"}
 
 
 async def _no_wait(_seconds: float) -> None:
@@ -84,6 +85,7 @@ async def world(store: Store, records: int) -> AsyncIterator[World]:
             for module in MODULES.values():
                 await crm.create_field(module, KEY_FIELD)
                 await crm.create_field(module, INACTIVE_FIELD)
+            await crm.create_field("Contacts", CATEGORY_FIELD)
             suiteql = SuiteQL(session.netsuite, sleep=_no_wait)
             reader = RecordReader(suiteql)
             connection_id = get_connection(store.engine, "acme").id
@@ -487,3 +489,55 @@ async def test_children_of_accounts_written_earlier_go_in_the_first_call(store: 
     assert 0 < len(children) <= 100, "one call's worth"
     assert report.written == len(children)
     assert counters.get("POST /crm/v8/Accounts/upsert") == 1, "no second wave for linked parents"
+
+
+COUNTRIES = {"US": "United States", "GB": "United Kingdom", "DE": "Germany", "CA": "Canada"}
+CONTACT_DETAILS = """
+SELECT e.id, e.altemail, e.mobilephone, e.officephone, e.homephone, e.fax, k.name AS category,
+       b.addr1 AS billstreet, b.city AS billcity, b.state AS billstate, b.zip AS billzip,
+       b.country AS billcountry, s.addr1 AS shipstreet, s.city AS shipcity,
+       s.state AS shipstate, s.zip AS shipzip, s.country AS shipcountry
+FROM contact e
+LEFT JOIN contactcategory k ON k.id = e.category
+LEFT JOIN entityaddress b ON b.nkey = e.defaultbillingaddress
+LEFT JOIN entityaddress s ON s.nkey = e.defaultshippingaddress
+"""
+
+
+def _phone(number: str | None) -> str | None:
+    return None if number is None else number.replace(" ", "")
+
+
+def _expected_contact(row: dict[str, Any]) -> dict[str, Any]:
+    """What Zoho should hold for a seeded contact, worked out from the simulator's own rows."""
+    expected = {
+        "Secondary_Email": row["altemail"], "Mobile": _phone(row["mobilephone"]),
+        "Other_Phone": _phone(row["officephone"]), "Home_Phone": _phone(row["homephone"]),
+        "Fax": _phone(row["fax"]), "NetSuite_Category": row["category"],
+    }  # fmt: skip
+    for prefix, zoho in (("bill", "Mailing"), ("ship", "Other")):
+        expected |= {
+            f"{zoho}_Street": row[f"{prefix}street"], f"{zoho}_City": row[f"{prefix}city"],
+            f"{zoho}_State": row[f"{prefix}state"], f"{zoho}_Zip": row[f"{prefix}zip"],
+            f"{zoho}_Country": COUNTRIES.get(row[f"{prefix}country"]),
+        }  # fmt: skip
+    return expected
+
+
+async def test_contacts_arrive_with_their_addresses_phones_and_category(store: Store) -> None:
+    async with world(store, 300) as w:
+        for record_type in RECORD_TYPES:
+            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        report = await w.pipeline.drain()
+        zoho = await w.zoho_records()
+    assert report.failed == 0
+    contacts = {r["NetSuite_ID"]: r for r in zoho["Contacts"] if r.get("NetSuite_ID")}
+    rows = w.netsuite.account.db.select(CONTACT_DETAILS)
+    assert len(contacts) == len(rows)
+    for row in rows:
+        expected = _expected_contact(row)
+        held = {name: contacts[str(row["id"])].get(name) for name in expected}
+        assert held == expected, f"contact {row['id']}"
+    for field in ("Mailing_City", "Other_City", "Mobile", "Fax", "NetSuite_Category"):
+        filled = sum(1 for c in contacts.values() if c.get(field))
+        assert 0 < filled < len(contacts), f"{field}: some contacts have one, some not"

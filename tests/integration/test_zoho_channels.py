@@ -36,6 +36,7 @@ pytestmark = pytest.mark.anyio
 
 KEY_FIELD = {"field_label": "NetSuite ID", "data_type": "text", "length": 40, "unique": {}}
 INACTIVE_FIELD = {"field_label": "NetSuite Inactive", "data_type": "boolean"}
+CATEGORY_FIELD = {"field_label": "NetSuite Category", "data_type": "text"}
 WAIT = 10.0
 
 
@@ -118,6 +119,7 @@ async def world(store: Store) -> AsyncIterator[World]:
             for module in ("Accounts", "Vendors", "Contacts"):
                 await services.zoho.create_field(module, KEY_FIELD)
                 await services.zoho.create_field(module, INACTIVE_FIELD)
+            await services.zoho.create_field("Contacts", CATEGORY_FIELD)
             yield World(
                 zoho, zoho_at, store, services, app_at.base_url, arrivals,
                 netsuite.control_url(ns_at.base_url),

@@ -24,7 +24,9 @@ async def test_setup_creates_the_key_and_inactive_fields_once(store: Store) -> N
         first = await prepare_org(org.crm, default_mapping())
         created = {(s.module, s.api_name) for s in first.steps if s.outcome == "created"}
         wanted = {(m, f) for m in MODULES for f in ("NetSuite_ID", "NetSuite_Inactive")}
-        assert created == wanted
+        assert created == {*wanted, ("Contacts", "NetSuite_Category")}
+        vendor_category = next(s for s in first.steps if s.api_name == "Category")
+        assert (vendor_category.module, vendor_category.outcome) == ("Vendors", "already there")
         assert first.ready, list(first.lines())
         calls = await org.calls(CREATE_FIELDS)
 
@@ -37,6 +39,8 @@ async def test_setup_creates_the_key_and_inactive_fields_once(store: Store) -> N
         assert fields["NetSuite_ID"]["unique"]
         assert fields["NetSuite_ID"]["external"]["type"] == "org"
         assert fields["NetSuite_Inactive"]["data_type"] == "boolean"
+        contacts = {f["api_name"]: f for f in await org.crm.fields("Contacts")}
+        assert contacts["NetSuite_Category"]["data_type"] == "text"
 
 
 @pytest.mark.anyio

@@ -35,6 +35,7 @@ from ml_connector.zoho import ZohoCRM
 MODULES = ("Accounts", "Vendors", "Contacts")
 KEY_FIELD = {"field_label": "NetSuite ID", "data_type": "text", "length": 40, "unique": {}}
 INACTIVE_FIELD = {"field_label": "NetSuite Inactive", "data_type": "boolean"}
+CATEGORY_FIELD = {"field_label": "NetSuite Category", "data_type": "text"}
 
 
 @dataclass
@@ -65,7 +66,7 @@ class JobWorld:
         return name
 
     def prepare_zoho(self, name: str) -> None:
-        """Create the key and inactive fields the default mapping writes (what ``setup`` does)."""
+        """Create the fields the default mapping writes that Zoho lacks (what ``setup`` does)."""
         asyncio.run(self._prepare_zoho(name))
 
     async def _prepare_zoho(self, name: str) -> None:
@@ -74,6 +75,7 @@ class JobWorld:
             for module in MODULES:
                 await crm.create_field(module, KEY_FIELD)
                 await crm.create_field(module, INACTIVE_FIELD)
+            await crm.create_field("Contacts", CATEGORY_FIELD)
 
     def edit(self, record_type: str, record_id: int, fields: dict[str, Any]) -> None:
         """Change a record in NetSuite, as a person in the UI would."""

@@ -104,7 +104,12 @@ def test_against_zoho_reports_fields_the_org_lacks(run: Run, connection: Runtime
     )
     missing = [line for line in lines if "NetSuite_Inactive" in line]
     assert len(missing) == 3
-    assert lines[-1] == "(built-in) default.yaml: 6 problems"
+    [category] = [line for line in lines if "NetSuite_Category" in line]
+    assert category.endswith(
+        "contact.fields.NetSuite_Category: Contacts has no field NetSuite_Category "
+        "(`ml-connector setup` creates it as a text field)"
+    )
+    assert lines[-1] == "(built-in) default.yaml: 7 problems"
 
 
 def test_against_zoho_passes_once_the_fields_exist(run: Run, connection: Runtime) -> None:
@@ -119,10 +124,14 @@ async def _create_fields(runtime: Runtime) -> None:
         {"field_label": "NetSuite ID", "data_type": "text", "external": {"type": "org"}},
         {"field_label": "NetSuite Inactive", "data_type": "boolean"},
     ]
+    category = {"field_label": "NetSuite Category", "data_type": "text"}
     async with open_side(runtime.engine, runtime.keyring, "acme", "zoho") as side:
         for module in ("Accounts", "Vendors", "Contacts"):
+            more = [category] if module == "Contacts" else []
             response = await side.client.post(
-                "/crm/v8/settings/fields", params={"module": module}, json={"fields": fields}
+                "/crm/v8/settings/fields",
+                params={"module": module},
+                json={"fields": [*fields, *more]},
             )
             assert response.status_code == 201, response.text
 

@@ -216,9 +216,10 @@ def test_the_default_mapping_fits_a_new_org_once_setup_adds_its_fields() -> None
         (t, name)
         for t in ("customer", "vendor", "contact")
         for name in ("key", "NetSuite_Inactive")
-    }
+    } | {("contact", "NetSuite_Category")}
     for fields in org.values():
         fields += [key(), field("NetSuite_Inactive", "boolean", custom=True)]
+    org["Contacts"].append(field("NetSuite_Category", custom=True))
     assert check_against_fields(default_mapping(), org) == []
 
 

@@ -42,6 +42,34 @@ def test_the_default_mapping_maps_all_three_types() -> None:
     assert {mapping.entity(t).key for t in mapping.source_types()} == {"NetSuite_ID"}
 
 
+CONTACT_ROW = {
+    "id": "9", "firstname": "Ada", "lastname": "Byron", "email": "Ada@Example.com",
+    "altemail": "ADA@home.example", "phone": "617 555 0100", "mobilephone": "(857) 555-0101",
+    "officephone": "+1 617 555 0102", "homephone": "781-555-0103", "fax": "617.555.0104",
+    "category_name": "Technical", "company": "5", "company_type": "vendor",
+    "billaddr1": "1 Beacon St", "billaddr2": "Floor 2", "billcity": "Boston",
+    "billstate": "MA", "billzip": "02108", "billcountry": "US", "shipaddr1": "9 Dock Rd",
+    "shipcity": "London", "shipstate": "Greater London", "shipzip": "EC1A 1BB",
+    "shipcountry": "GB",
+}  # fmt: skip
+
+
+def test_the_default_mapping_gives_contacts_their_addresses_phones_and_category() -> None:
+    outcome = apply(default_mapping(), "contact", CONTACT_ROW, resolver({("vendor", "5"): "v5"}))
+    assert isinstance(outcome, MappedRecord), outcome
+    assert outcome.payload == {
+        "NetSuite_ID": "9", "First_Name": "Ada", "Last_Name": "Byron",
+        "Email": "ada@example.com", "Secondary_Email": "ada@home.example",
+        "Phone": "+16175550100", "Mobile": "+18575550101", "Other_Phone": "+16175550102",
+        "Home_Phone": "+17815550103", "Fax": "+16175550104", "Title": None,
+        "NetSuite_Category": "Technical", "Account_Name": None, "Vendor_Name": {"id": "v5"},
+        "Mailing_Street": "1 Beacon St, Floor 2", "Mailing_City": "Boston",
+        "Mailing_State": "MA", "Mailing_Zip": "02108", "Mailing_Country": "United States",
+        "Other_Street": "9 Dock Rd", "Other_City": "London", "Other_State": "Greater London",
+        "Other_Zip": "EC1A 1BB", "Other_Country": "United Kingdom", "NetSuite_Inactive": False,
+    }  # fmt: skip
+
+
 def test_a_good_file_loads_with_defaults_filled_in() -> None:
     loaded = parse_mapping(GOOD, "m.yaml")
     entity = loaded.mapping.entity("customer")

@@ -31,7 +31,7 @@ class Org:
     def __init__(self) -> None:
         self.fields: dict[str, list[Json]] = {
             "Accounts": [field("Account_Name", system_mandatory=True)],
-            "Vendors": [field("Vendor_Name", system_mandatory=True)],
+            "Vendors": [field("Vendor_Name", system_mandatory=True), field("Category")],
             "Contacts": [field("Last_Name", system_mandatory=True)],
         }
         self.module_errors: dict[str, tuple[int, Json]] = {}
@@ -130,6 +130,7 @@ async def test_existing_fields_are_left_alone() -> None:
             field("NetSuite_ID", unique={"casesensitive": "false"}),
             field("NetSuite_Inactive", "boolean"),
         ]
+    org.fields["Contacts"].append(field("NetSuite_Category"))
     report = await prepare_org(crm(org), default_mapping())
     assert org.created == []
     assert {s.outcome for s in report.steps} == {"already there"}

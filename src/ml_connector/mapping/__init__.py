@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ml_connector.mapping.columns import COLUMNS, SOURCE_TYPES
+from ml_connector.mapping.columns import CATEGORY_COLUMN, COLUMNS, SOURCE_TYPES
 from ml_connector.mapping.compatibility import Finding, check_against_fields
 from ml_connector.mapping.document import Located
 from ml_connector.mapping.explanation import FieldLine, explain
@@ -31,6 +31,7 @@ from ml_connector.mapping.schema import SCHEMA_NAME, mapping_schema, mapping_sch
 from ml_connector.mapping.transforms import Lookups, Row
 
 __all__ = [
+    "CATEGORY_COLUMN",
     "COLUMNS",
     "RULE_TYPES",
     "SCHEMA_NAME",

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ml_connector.mapping.columns import CATEGORY_COLUMN
 from ml_connector.mapping.model import EntityMapping, MappingFile
 from ml_connector.mapping.rules import (
     ConstantRule,
+    CopyRule,
     CustomRule,
     InactiveRule,
     LookupRule,
@@ -119,7 +121,9 @@ class _EntityCheck:
     def _unknown(self, name: str, rule: Rule) -> str:
         close = difflib.get_close_matches(name, list(self.fields), n=5, cutoff=0.6)
         hints = [f"did you mean {', '.join(close)}?"] if close else []
-        if isinstance(rule, CustomRule | InactiveRule):
+        if isinstance(rule, CopyRule) and rule.source == CATEGORY_COLUMN:
+            hints.insert(0, "`ml-connector setup` creates it as a text field")
+        elif isinstance(rule, CustomRule | InactiveRule):
             hints.insert(0, "create it as a custom field in Zoho")
         elif not close:
             hints.append(self._fillable(rule))

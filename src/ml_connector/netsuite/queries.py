@@ -3,8 +3,11 @@
 Every reader selects the same column names whatever the record type, so the mapping sees one
 shape: the entity's own columns, ``category_name`` (the category's display name), dates as
 ``lastmodified`` / ``created`` (``TO_CHAR``, see :mod:`.values`), and the default billing and
-shipping addresses flattened as ``bill*`` / ``ship*`` (``billaddr1`` … ``billcountry``).
-Contacts add ``company_type`` (``customer`` or ``vendor``) so their lookup knows where to look.
+shipping addresses flattened as ``bill*`` / ``ship*`` (``billaddr1`` … ``billcountry``), each
+type joined to its own address book (``customeraddressbookentityaddress``,
+``vendor…``, ``contact…``). Contacts name their second phones (``mobilephone``,
+``officephone``, ``homephone``) and email (``altemail``), and add ``company_type``
+(``customer`` or ``vendor``) so their lookup knows where to look.
 
 Custom fields are plain ``custentity_*`` columns; their names are checked before they are
 spliced into a query, and every value goes in as a bound parameter.
@@ -41,10 +44,25 @@ _ENTITY_COLUMNS = (
     "id", "entityid", "companyname", "isperson", "firstname", "lastname", "altname", "email",
     "phone", "altphone", "fax", "url", "isinactive", "category", "subsidiary",
 )  # fmt: skip
+# A contact has no web address, no altphone (its second phones are named) and no parent.
 _CONTACT_COLUMNS = (
-    "id", "entityid", "company", "firstname", "lastname", "email", "phone", "title",
-    "isinactive", "subsidiary",
+    "id", "entityid", "company", "firstname", "lastname", "email", "altemail", "phone",
+    "officephone", "mobilephone", "homephone", "fax", "title", "isinactive", "category",
+    "subsidiary",
 )  # fmt: skip
+_COLUMNS = {
+    "customer": (*_ENTITY_COLUMNS, "parent"),
+    "vendor": _ENTITY_COLUMNS,
+    "contact": _CONTACT_COLUMNS,
+}
+# Which of customer or vendor a contact's company is, so its lookup knows where to look.
+_COMPANY_TYPE = (
+    "CASE WHEN cu.id IS NOT NULL THEN 'customer' WHEN ve.id IS NOT NULL THEN 'vendor' END "
+    "AS company_type"
+)
+_COMPANY_JOINS = (
+    "LEFT JOIN customer cu ON cu.id = e.company LEFT JOIN vendor ve ON ve.id = e.company "
+)
 BOOLEANS = ("isinactive", "isperson")
 DATETIMES = ("lastmodified", "created")
 
@@ -63,31 +81,17 @@ def _dates(alias: str) -> list[str]:
     ]
 
 
-def _entity_select(table: str, custom: Sequence[str]) -> str:
-    columns = [f"e.{c}" for c in _ENTITY_COLUMNS]
+def _select(table: str, custom: Sequence[str]) -> str:
+    contact = table == "contact"
+    columns = [f"e.{c}" for c in _COLUMNS[table]]
     columns += ["BUILTIN.DF(e.category) AS category_name", *_dates("e")]
-    if table == "customer":
-        columns.append("e.parent")
+    columns += [_COMPANY_TYPE] if contact else []
     columns += _address("b", "bill") + _address("s", "ship") + [f"e.{c}" for c in custom]
     book = f"{table}addressbookentityaddress"
     return (
-        f"SELECT {', '.join(columns)} FROM {table} e "
+        f"SELECT {', '.join(columns)} FROM {table} e {_COMPANY_JOINS if contact else ''}"
         f"LEFT JOIN {book} b ON b.nkey = e.defaultbillingaddress "
         f"LEFT JOIN {book} s ON s.nkey = e.defaultshippingaddress"
-    )
-
-
-def _contact_select(custom: Sequence[str]) -> str:
-    columns = [f"e.{c}" for c in _CONTACT_COLUMNS] + _dates("e")
-    columns.append(
-        "CASE WHEN cu.id IS NOT NULL THEN 'customer' "
-        "WHEN ve.id IS NOT NULL THEN 'vendor' END AS company_type"
-    )
-    columns += [f"e.{c}" for c in custom]
-    return (
-        f"SELECT {', '.join(columns)} FROM contact e "
-        "LEFT JOIN customer cu ON cu.id = e.company "
-        "LEFT JOIN vendor ve ON ve.id = e.company"
     )
 
 
@@ -151,6 +155,4 @@ def record_query(record_type: str, custom_fields: Sequence[str] = ()) -> RecordQ
     bad = [name for name in custom_fields if not _CUSTOM.match(name)]
     if bad:
         raise ConfigError(f"not custom entity field names: {', '.join(bad)}")
-    if record_type == "contact":
-        return RecordQuery(record_type, _contact_select(custom_fields))
-    return RecordQuery(record_type, _entity_select(record_type, custom_fields))
+    return RecordQuery(record_type, _select(record_type, custom_fields))

@@ -8,7 +8,8 @@ Zoho shows differently. ``align`` compares what the mapping implies with what ea
   NetSuite category, mapped through the rule, should be one of the field's values, and so should
   every value the rule names (``values``); those missing are added to the picklist (to Zoho).
   The rule's own entries are its reverse: a value ``Reseller: Distributor`` says NetSuite should
-  have a ``Reseller`` category, which is created through the record service (to NetSuite). A
+  have a ``Reseller`` category, which is created through the record service (to NetSuite, as a
+  ``customercategory``, ``vendorcategory`` or ``contactcategory``). A
   ``copy`` rule is the identity both ways; values a rule reaches only by ``default`` have no
   reverse and create nothing;
 * hierarchies: a lookup rule whose target is the record's own type (``Parent_Account``). For
@@ -30,7 +31,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine
 
 from ml_connector.errors import ConfigError, ConnectorError
-from ml_connector.mapping import EntityMapping, MappingFile
+from ml_connector.mapping import CATEGORY_COLUMN, EntityMapping, MappingFile
 from ml_connector.mapping.rules import CopyRule, LookupRule, ValueMapRule
 from ml_connector.netsuite import RecordReader, RecordService, SuiteQL
 from ml_connector.store.links import find_links
@@ -51,8 +52,7 @@ logger = logging.getLogger(__name__)
 
 Direction = Literal["to-zoho", "to-netsuite", "both"]
 DIRECTIONS: tuple[Direction, ...] = ("to-zoho", "to-netsuite", "both")
-CATEGORY_COLUMN = "category_name"
-CATEGORY_RECORDS = {"customer": "customercategory", "vendor": "vendorcategory"}
+CATEGORY_RECORDS = {t: f"{t}category" for t in ("customer", "vendor", "contact")}
 NO_VALUE = "-None-"  # Zoho's placeholder option of standard picklists, never a category
 ADD_VALUE, CREATE, REQUEUE = "add picklist value", "create category", "queue record"
 IDS_PER_READ = 100
@@ -100,7 +100,7 @@ class CategoryRule:
 
 
 def category_rules(mapping: MappingFile) -> list[CategoryRule]:
-    """The rules of customers and vendors that read ``category_name``."""
+    """The rules of customers, vendors and contacts that read ``category_name``."""
     found = []
     for record_type in CATEGORY_RECORDS:
         entity = getattr(mapping, record_type)

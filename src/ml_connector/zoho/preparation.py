@@ -2,10 +2,12 @@
 
 The sync's upserts match on a unique field holding the NetSuite id (``NetSuite_ID`` by default),
 which no org has until someone creates it; the default mapping also marks inactive records in a
-boolean ``NetSuite_Inactive``. Creating both here, only where missing, makes setup safe to run
-again. Access is checked module by module first, because a token minted with too narrow a scope
-or an edition without Vendors otherwise surfaces later as every record of a module failing; the
-report says which scope or module is missing instead.
+boolean ``NetSuite_Inactive``, and copies each contact's category into a text
+``NetSuite_Category``, since Zoho's Contacts have no category field of their own. Creating
+these here, only where missing, makes setup safe to run again. Access is checked module by
+module first, because a token minted with too narrow a scope or an edition without Vendors
+otherwise surfaces later as every record of a module failing; the report says which scope or
+module is missing instead.
 """
 
 from __future__ import annotations
@@ -16,20 +18,22 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ml_connector.errors import AuthError, PermanentError
-from ml_connector.mapping import Finding, MappingFile, check_against_fields
-from ml_connector.mapping.rules import InactiveRule
+from ml_connector.mapping import CATEGORY_COLUMN, Finding, MappingFile, check_against_fields
+from ml_connector.mapping.rules import CopyRule, InactiveRule
 from ml_connector.zoho.client import ZohoCRM
 
 __all__ = [
     "AccessProblem",
     "FieldStep",
     "SetupReport",
+    "category_field_spec",
     "inactive_field_spec",
     "key_field_spec",
     "prepare_org",
 ]
 
 KEY_LENGTH = 64
+CATEGORY_LENGTH = 255  # the longest single-line text Zoho allows, so no category is cut
 SCOPE_MISMATCH = "OAUTH_SCOPE_MISMATCH"
 Spec = dict[str, Any]
 T = TypeVar("T")
@@ -105,6 +109,15 @@ def inactive_field_spec(api_name: str) -> Spec:
     return {"field_label": _label(api_name), "data_type": "boolean"}
 
 
+def category_field_spec(api_name: str) -> Spec:
+    """A text field for a category copied as it is, where the module has no field for one.
+
+    Text rather than a picklist: it takes every NetSuite category from the first sync on, with
+    no picklist values to align first.
+    """
+    return {"field_label": _label(api_name), "data_type": "text", "length": CATEGORY_LENGTH}
+
+
 def _label(api_name: str) -> str:
     """Zoho derives a custom field's API name from its label, spaces becoming underscores."""
     return api_name.replace("_", " ")
@@ -136,7 +149,7 @@ def _modules(mapping: MappingFile) -> list[str]:
 
 
 def _needed(mapping: MappingFile) -> list[tuple[str, Spec]]:
-    """Per module, the key field and every boolean inactive marker, each once."""
+    """Per module, the key field, every boolean inactive marker and copied category, each once."""
     wanted: dict[tuple[str, str], Spec] = {}
     for source_type in mapping.source_types():
         entity = mapping.entity(source_type)
@@ -144,6 +157,8 @@ def _needed(mapping: MappingFile) -> list[tuple[str, Spec]]:
         for name, rule in entity.fields.items():
             if _boolean_marker(rule):
                 wanted.setdefault((entity.module, name), inactive_field_spec(name))
+            elif isinstance(rule, CopyRule) and rule.source == CATEGORY_COLUMN:
+                wanted.setdefault((entity.module, name), category_field_spec(name))
     return [(module, spec) for (module, _), spec in wanted.items()]
 
 

@@ -63,6 +63,14 @@ def test_seed_has_hierarchies_individuals_contacts_addresses_and_custom_fields(
         "ON a.nkey = c.defaultbillingaddress WHERE a.nkey IS NULL"
     )
     assert unlinked == []
+    contacts = db.select(
+        "SELECT e.mobilephone, e.fax, e.altemail, c.name AS category, a.city FROM contact e "
+        "LEFT JOIN contactcategory c ON c.id = e.category "
+        "LEFT JOIN contactaddressbookentityaddress a ON a.nkey = e.defaultbillingaddress"
+    )
+    for column in ("mobilephone", "fax", "altemail", "category", "city"):
+        share = sum(1 for c in contacts if c[column]) / len(contacts)
+        assert 0.1 < share < 0.9, f"some contacts have a {column}, some not ({share:.0%})"
 
 
 def test_entity_ids_are_unique_across_types(clock: FakeClock) -> None:

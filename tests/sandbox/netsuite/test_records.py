@@ -138,7 +138,9 @@ async def test_patch_updates_clears_and_stamps_last_modified(
     assert body["lastModifiedDate"] == "2026-05-28T20:27:40Z"
 
 
-@pytest.mark.parametrize("kind", ["customercategory", "vendorcategory", "vendorCategory"])
+@pytest.mark.parametrize(
+    "kind", ["customercategory", "vendorcategory", "vendorCategory", "contactcategory"]
+)
 async def test_categories_can_be_created(
     client: httpx.AsyncClient, headers: dict[str, str], kind: str
 ) -> None:
@@ -147,6 +149,58 @@ async def test_categories_can_be_created(
     assert response.status_code == 204
     got = await client.get(response.headers["location"], headers=headers)
     assert got.json()["name"] == "Category 1"
+
+
+def _address(addr1: str, city: str, *, billing: bool, shipping: bool) -> dict[str, Any]:
+    return {
+        "defaultBilling": billing,
+        "defaultShipping": shipping,
+        "label": addr1,
+        "addressbookaddress": {"addr1": addr1, "city": city, "country": "US"},
+    }
+
+
+async def test_a_contact_s_phones_category_and_addresses_read_back_through_suiteql(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    body = {
+        "firstName": "Ada", "lastName": "Byron", "altEmail": "ada@home.example",
+        "mobilePhone": "+1 857 555 0101", "officePhone": "+1 617 555 0102",
+        "homePhone": "+1 781 555 0103", "fax": "+1 617 555 0104", "category": {"id": "2"},
+        "addressbook": {"items": [
+            _address("1 Main St", "Austin", billing=True, shipping=False),
+            _address("9 Dock Rd", "Boston", billing=False, shipping=True),
+        ]},
+    }  # fmt: skip
+
+    created = await _create(client, headers, "contact", body)
+
+    assert created.status_code == 204, created.text
+    key = created.headers["location"].rsplit("/", 1)[1]
+    q = (
+        "SELECT e.altemail, e.mobilephone, e.officephone, e.homephone, e.fax, "
+        "BUILTIN.DF(e.category) AS cat, b.city AS billcity, s.city AS shipcity FROM contact e "
+        "LEFT JOIN contactaddressbookentityaddress b ON b.nkey = e.defaultbillingaddress "
+        "LEFT JOIN contactaddressbookentityaddress s ON s.nkey = e.defaultshippingaddress "
+        "WHERE e.id = ?"
+    )
+    rows = await client.post(
+        SUITEQL, json={"q": q, "params": [key]}, headers={**headers, "Prefer": "transient"}
+    )
+    assert rows.json()["items"] == [{
+        "links": [], "altemail": "ada@home.example", "mobilephone": "+1 857 555 0101",
+        "officephone": "+1 617 555 0102", "homephone": "+1 781 555 0103",
+        "fax": "+1 617 555 0104", "cat": "Billing", "billcity": "Austin", "shipcity": "Boston",
+    }]  # fmt: skip
+    got = await client.get(
+        f"{RECORDS}/contact/{key}", params={"expandSubResources": "true"}, headers=headers
+    )
+    lines = got.json()["addressbook"]["items"]
+    assert [(line["defaultBilling"], line["addressbookaddress"]["city"]) for line in lines] == [
+        (True, "Austin"),
+        (False, "Boston"),
+    ]
+    assert got.json()["category"]["refName"] == "Billing"
 
 
 def _detail(response: httpx.Response, status: int) -> dict[str, str]:

@@ -193,6 +193,13 @@ async def test_paging_rejections(
 QUERY_REJECTIONS = [
     ("unknown table", "SELECT id FROM invoice_lines", "Record 'invoice_lines' was not found"),
     ("unknown column", "SELECT balance FROM customer", "Unknown identifier 'balance'"),
+    ("misspelt contact column", "SELECT e.mobilphone FROM contact e", "'e.mobilphone'"),
+    ("contacts have no web address", "SELECT url FROM contact", "Unknown identifier 'url'"),
+    (
+        "contact address book misspelt",
+        "SELECT nkey FROM contactaddressbookentityadress",
+        "Record 'contactaddressbookentityadress' was not found",
+    ),
     ("syntax error", "SELECT id FROM customer WHERE", "Invalid search query"),
     ("WITH is not supported", "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "WITH"),
     ("not a query", "DELETE FROM customer", "Invalid search query"),

@@ -25,7 +25,7 @@ SQLValue = str | int | float | None
 _SEQUENCES = {
     "entity": ("customer", "vendor", "contact", "employee"),
     "entityaddress": ("entityaddress",),
-    "addressbook": ("customeraddressbook", "vendoraddressbook"),
+    "addressbook": ("customeraddressbook", "vendoraddressbook", "contactaddressbook"),
 }
 
 

@@ -24,6 +24,7 @@ _DEFAULTS: dict[str, dict[str, object]] = {
     "contact": {"isinactive": "F", "subsidiary": 1},
     "customercategory": {"isinactive": "F"},
     "vendorcategory": {"isinactive": "F"},
+    "contactcategory": {"isinactive": "F"},
 }  # fmt: skip
 _LABELS = {"companyname": "Company Name", "lastname": "Last Name", "firstname": "First Name"}
 

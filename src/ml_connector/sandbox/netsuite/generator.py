@@ -3,7 +3,8 @@
 Reference rows (subsidiaries, currencies, categories, statuses, sales reps) are fixed; entities
 are drawn from a ``random.Random(seed)``: company and individual customers (some with a parent,
 some inactive), vendors, contacts attached to either, one or two addresses per customer or vendor
-through the address-book junction, and ``custentity_*`` custom fields. Rows are built as plain
+(and for most contacts) through the address-book junction, contact phones, categories and second
+emails for a share of contacts, and ``custentity_*`` custom fields. Rows are built as plain
 tuples-in-dicts and inserted with ``executemany`` so 100,000 records take seconds.
 """
 
@@ -36,6 +37,7 @@ _CITIES = (
 _STREETS = ("Washington Blvd", "Main St", "High Street", "Oak Avenue", "Hauptstraße", "King St")
 _INDUSTRIES = ("Healthcare", "Manufacturing", "Retail", "Software", "Logistics", "Energy")
 _TIERS = ("Gold", "Silver", "Bronze")
+_CONTACT_CATEGORIES = ("Primary Contact", "Billing", "Purchasing", "Technical", "Executive")
 
 _REFERENCE: dict[str, list[Row]] = {
     "currency": [
@@ -70,6 +72,9 @@ _REFERENCE: dict[str, list[Row]] = {
     "vendorcategory": [
         {"id": i, "name": n, "isinactive": "F"}
         for i, n in enumerate(("Supplier", "Consultant", "Tax agency", "Logistics"), 1)
+    ],
+    "contactcategory": [
+        {"id": i, "name": n, "isinactive": "F"} for i, n in enumerate(_CONTACT_CATEGORIES, 1)
     ],
     "customerstatus": [
         {"id": 6, "name": "LEAD-Unqualified", "stage": "LEAD"},
@@ -115,6 +120,7 @@ def seed_reference_data(db: Database) -> None:
 class _Batch:
     """Rows of one generation run, collected per table and inserted at the end."""
 
+    seed: int
     rows: dict[str, list[Row]] = field(default_factory=dict)
     companies: list[tuple[str, int, str]] = field(default_factory=list)
 
@@ -201,14 +207,38 @@ def _contact(db: Database, rng: random.Random, batch: _Batch) -> None:
     contact_id = db.next_id("contact")
     created, modified = _dates(rng)
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
-    batch.add("contact", {
+    row = {
         "id": contact_id, "entityid": f"{first} {last} {contact_id}", "company": company,
         "firstname": first, "lastname": last, "title": rng.choice(("CFO", "Buyer", "AP Clerk")),
         "email": f"{first}.{last}.{contact_id}@example.com".lower(),
         "phone": f"+1 617 555 {contact_id % 10000:04d}", "isinactive": "F",
         "subsidiary": int(subsidiary), "datecreated": created, "lastmodifieddate": modified,
-    })  # fmt: skip
+    }  # fmt: skip
+    _contact_details(db, random.Random(f"{batch.seed}:contact:{contact_id}"), batch, row)
+    batch.add("contact", row)
     return None
+
+
+def _contact_details(db: Database, rng: random.Random, batch: _Batch, row: Row) -> None:
+    """Phones, a second email, a category and addresses, each for some share of contacts.
+
+    They come from the contact's own stream, so the rest of a seeded account does not depend
+    on them: the same seed gives the same customers and vendors whatever contacts carry.
+    """
+    number = int(row["id"]) % 10000
+    extras = {
+        "mobilephone": f"+1 857 555 {number:04d}",
+        "officephone": f"+1 617 555 {(number + 1) % 10000:04d}",
+        "homephone": f"+1 781 555 {number:04d}",
+        "fax": f"+1 617 555 {(number + 2) % 10000:04d}",
+        "altemail": f"{row['firstname']}.{row['lastname']}.{row['id']}@home.example".lower(),
+        "category": rng.randint(1, len(_CONTACT_CATEGORIES)),
+    }
+    shares = {"mobilephone": 0.6, "officephone": 0.4, "homephone": 0.15, "fax": 0.25,
+              "altemail": 0.35, "category": 0.7}  # fmt: skip
+    row.update({k: v for k, v in extras.items() if rng.random() < shares[k]})
+    if rng.random() < 0.6:
+        _address_book(db, rng, batch, "contact", row)
 
 
 _KINDS = ((_customer, 0.6), (_vendor, 0.15), (_contact, 0.25))
@@ -217,12 +247,12 @@ _KINDS = ((_customer, 0.6), (_vendor, 0.15), (_contact, 0.25))
 def generate(db: Database, *, records: int, seed: int) -> dict[str, int]:
     """Add ``records`` entities drawn from ``seed``; returns how many rows each table got."""
     rng = random.Random(seed)
-    batch = _Batch()
+    batch = _Batch(seed)
     makers = [k for k, _ in _KINDS]
     weights = [w for _, w in _KINDS]
     for maker in rng.choices(makers, weights, k=records):
         maker(db, rng, batch)
-    order = ("entityaddress", "customer", "vendor", "contact", "customeraddressbook")
-    for table in (*order, "vendoraddressbook"):
+    books = tuple(f"{owner}addressbook" for owner in ("customer", "vendor", "contact"))
+    for table in ("entityaddress", "customer", "vendor", "contact", *books):
         db.insert(table, batch.rows.get(table, []))
     return {table: len(rows) for table, rows in batch.rows.items()}

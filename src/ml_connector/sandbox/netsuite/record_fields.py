@@ -90,16 +90,21 @@ RECORD_TYPES: dict[str, RecordType] = {
         "contact",
         (
             *_STAMPS,
-            *_text("entityId", "externalId", "firstName", "lastName", "email"),
-            *_text("phone", "title"),
+            *_text("entityId", "externalId", "firstName", "lastName", "email", "altEmail"),
+            *_text("phone", "officePhone", "mobilePhone", "homePhone", "fax", "title"),
             Field("isInactive", "isinactive", "bool"),
             Field("company", "company", "ref", "entity"),
+            Field("category", "category", "ref", "contactcategory"),
             Field("subsidiary", "subsidiary", "ref", "subsidiary"),
+            *_text(*CUSTOM_FIELDS),
         ),
+        has_addressbook=True,
         emits_events=True,
     ),
-    "customercategory": RecordType("customercategory", _CATEGORY, required=("name",)),
-    "vendorcategory": RecordType("vendorcategory", _CATEGORY, required=("name",)),
+    **{
+        name: RecordType(name, _CATEGORY, required=("name",))
+        for name in ("customercategory", "vendorcategory", "contactcategory")
+    },
 }
 
 

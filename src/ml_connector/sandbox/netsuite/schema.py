@@ -1,7 +1,10 @@
 """The SQLite schema of the simulated account, with NetSuite's SuiteQL table and column names.
 
 Table and column names are those of reference §3 (the NetSuite2.com analytics schema SuiteQL
-queries), so a query that runs here names the same things it would name against NetSuite.
+queries), so a query that runs here names the same things it would name against NetSuite. The
+contact's phones, alternate email, category and address book, which §3 leaves out, follow the
+contact record of NetSuite's Records Browser and its ``contactaddressbook`` /
+``contactaddressbookentityaddress`` tables, the pattern customers and vendors have.
 Booleans are stored as ``'T'``/``'F'`` and datetimes as ISO-8601 UTC text (``…T…Z``), which
 sorts and compares correctly and lets the SuiteQL layer recognise raw datetimes on output.
 Entities (customers, vendors, contacts, employees) share one id sequence, as in NetSuite.
@@ -22,6 +25,19 @@ _ENTITY_COMMON = (
     "datecreated", "lastmodifieddate",
 )  # fmt: skip
 
+_CONTACT = (
+    "id", "entityid", "externalid", "company", "firstname", "lastname", "email", "altemail",
+    "phone", "officephone", "mobilephone", "homephone", "fax", "title", "category",
+    "isinactive", "subsidiary", "defaultbillingaddress", "defaultshippingaddress",
+    "datecreated", "lastmodifieddate",
+)  # fmt: skip
+
+ENTITY_TABLES = ("customer", "vendor", "contact")
+# One address book per entity type, each line pointing at an ``entityaddress`` row by ``nkey``.
+_ADDRESS_BOOK = (
+    "internalid", "entity", "addressbookaddress", "defaultbilling", "defaultshipping", "label",
+)  # fmt: skip
+
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "subsidiary": ("id", "name", "isinactive", "parent", "country", "currency"),
     "currency": ("id", "name", "symbol", "isinactive"),
@@ -31,21 +47,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "employee": ("id", "entityid", "firstname", "lastname", "email", "isinactive"),
     "customer": (*_ENTITY_COMMON, "parent", "entitystatus", "salesrep", *CUSTOM_FIELDS),
     "vendor": (*_ENTITY_COMMON, *CUSTOM_FIELDS),
-    "contact": (
-        "id",
-        "entityid",
-        "externalid",
-        "company",
-        "firstname",
-        "lastname",
-        "email",
-        "phone",
-        "title",
-        "isinactive",
-        "subsidiary",
-        "datecreated",
-        "lastmodifieddate",
-    ),
+    "contactcategory": ("id", "name", "isinactive", "externalid"),
+    "contact": (*_CONTACT, *CUSTOM_FIELDS),
     "entityaddress": (
         "nkey",
         "addr1",
@@ -61,28 +64,13 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "zip",
         "country",
     ),
-    "customeraddressbook": (
-        "internalid",
-        "entity",
-        "addressbookaddress",
-        "defaultbilling",
-        "defaultshipping",
-        "label",
-    ),
-    "vendoraddressbook": (
-        "internalid",
-        "entity",
-        "addressbookaddress",
-        "defaultbilling",
-        "defaultshipping",
-        "label",
-    ),
+    **{f"{owner}addressbook": _ADDRESS_BOOK for owner in ENTITY_TABLES},
 }
 
-ENTITY_TABLES = ("customer", "vendor", "contact")
-
-_KEYS = {"entityaddress": "nkey", "customeraddressbook": "internalid"}
-_KEYS["vendoraddressbook"] = "internalid"
+_KEYS = {
+    "entityaddress": "nkey",
+    **{f"{owner}addressbook": "internalid" for owner in ENTITY_TABLES},
+}
 _INTEGER = {
     "id", "parent", "category", "subsidiary", "currency", "entitystatus", "salesrep",
     "company", "defaultbillingaddress", "defaultshippingaddress", "nkey", "internalid",
@@ -117,20 +105,18 @@ _ENTITY_VIEW = (
 # What a SuiteQL ``FROM`` may name: the tables above and the views below. Anything else, SQLite's
 # own ``sqlite_master`` included, is a record NetSuite does not have.
 QUERYABLE = frozenset(
-    {*TABLE_COLUMNS, "customeraddressbookentityaddress", "vendoraddressbookentityaddress", "entity"}
+    {*TABLE_COLUMNS, *(f"{owner}addressbookentityaddress" for owner in ENTITY_TABLES), "entity"}
 )
 
 DDL: tuple[str, ...] = (
     *(_table(name, columns) for name, columns in TABLE_COLUMNS.items()),
-    _address_view("customer"),
-    _address_view("vendor"),
+    *(_address_view(owner) for owner in ENTITY_TABLES),
     _ENTITY_VIEW,
-    "CREATE INDEX customer_modified ON customer (lastmodifieddate)",
-    "CREATE INDEX vendor_modified ON vendor (lastmodifieddate)",
-    "CREATE INDEX contact_modified ON contact (lastmodifieddate)",
+    *(f"CREATE INDEX {t}_modified ON {t} (lastmodifieddate)" for t in ENTITY_TABLES),
     "CREATE INDEX contact_company ON contact (company)",
-    "CREATE INDEX customeraddressbook_entity ON customeraddressbook (entity)",
-    "CREATE INDEX vendoraddressbook_entity ON vendoraddressbook (entity)",
-    "CREATE INDEX customeraddressbook_address ON customeraddressbook (addressbookaddress)",
-    "CREATE INDEX vendoraddressbook_address ON vendoraddressbook (addressbookaddress)",
+    *(f"CREATE INDEX {o}addressbook_entity ON {o}addressbook (entity)" for o in ENTITY_TABLES),
+    *(
+        f"CREATE INDEX {o}addressbook_address ON {o}addressbook (addressbookaddress)"
+        for o in ENTITY_TABLES
+    ),
 )

@@ -53,7 +53,7 @@ _FORMAT_TOKENS = (
     ("AM", "%p"), ("PM", "%p"),
 )  # fmt: skip
 _DISPLAY_NAMES: dict[str, str | dict[str, str]] = {
-    "category": {"customer": "customercategory", "vendor": "vendorcategory"},
+    "category": {c: f"{c}category" for c in ("customer", "vendor", "contact")},
     "subsidiary": "subsidiary",
     "currency": "currency",
     "entitystatus": "customerstatus",
