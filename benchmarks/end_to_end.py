@@ -6,7 +6,9 @@ backfill reads while the pipeline writes, as the service runs
 them (the worker drains what each committed page queued). Reports records per second from the
 start of the backfill to the last write, as a fraction of the ceiling Zoho's limits set (10 heavy
 upserts in flight x 100 records per call / latency), Zoho upsert calls per record written, and
-the Zoho writes a second run over unchanged data makes (goal: zero).
+the Zoho writes a second run over unchanged data makes (goal: zero), and the CPU time the
+connector and each simulator spent over the measured window (on Linux), so a change's cost per
+record can be compared with less noise than the rate.
 
     python benchmarks/end_to_end.py [--records 100000] [--latency-ms 300] [--batch 500]
                                     [--workers 6]
@@ -20,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +34,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from ml_connector.connections import add_from_file
+from ml_connector.jobs.work import JobContext
 from ml_connector.mapping import default_mapping
 from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.settings import load_settings
@@ -44,6 +48,8 @@ from ml_connector.zoho import prepare_org
 
 RESULTS = Path(__file__).with_name("results")
 HEAVY_IN_FLIGHT, PER_CALL = 10, 100
+# the worker's drain stays this long for more rows, as it does in the service
+LINGER_SECONDS: float = JobContext.__dataclass_fields__["linger_seconds"].default
 
 
 def _simulator(home: Path, records: int, latency_ms: int) -> tuple[subprocess.Popen[str], Any]:
@@ -67,6 +73,20 @@ def _sandbox(
     return [netsuite, zoho], described
 
 
+def _cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """CPU (user + system) used so far by this process and by each simulator process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    used = {"connector": own.ru_utime + own.ru_stime}
+    tick = os.sysconf("SC_CLK_TCK")
+    for name, pid in pids.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # not Linux: only the connector's own figure
+            continue
+        used[name] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return used
+
+
 def _requeue_everything(services: Services, db_ids: dict[str, list[str]], engine: Any) -> None:
     """Change events for every record again, as if NetSuite re-sent them all."""
     now = datetime.now(UTC)
@@ -80,7 +100,9 @@ def _requeue_everything(services: Services, db_ids: dict[str, list[str]], engine
         conn.execute(insert(inbox), rows)
 
 
-async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dict[str, Any]:
+async def _measure(
+    home: Path, batch: int, latency_ms: int, workers: int, pids: dict[str, int]
+) -> dict[str, Any]:
     settings = load_settings({"ML_CONNECTOR_HOME": str(home)})
     engine = open_engine(settings)
     keyring = keyring_for(settings)
@@ -92,6 +114,7 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
             engine, services.connection_id, reader=services.reader, zoho=services.zoho,
             mapping=mapping, batch=batch, capacity=services.zoho.upsert_capacity,
         )  # fmt: skip
+        cpu_before = _cpu_seconds(pids)
         started = time.perf_counter()
         calls_before = services.zoho.calls
         queued = asyncio.Event()
@@ -109,7 +132,7 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
             total = DrainReport()
             while True:
                 queued.clear()
-                report = await pipeline.drain(workers=workers)
+                report = await pipeline.drain(workers=workers, linger=LINGER_SECONDS)
                 total += report
                 if reading and not report.claimed:
                     return total
@@ -119,6 +142,7 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
         _, report = await asyncio.gather(read_all(), write_all())
         read_done = reading[0]
         finished = time.perf_counter()
+        cpu = {k: v - cpu_before.get(k, 0.0) for k, v in _cpu_seconds(pids).items()}
         upserts = services.zoho.calls - calls_before
         ids: dict[str, list[str]] = {}
         for record_type in RECORD_TYPES:
@@ -143,6 +167,8 @@ async def _measure(home: Path, batch: int, latency_ms: int, workers: int) -> dic
         "fraction_of_ceiling": round(rate / ceiling, 3),
         "write_phase_fraction_of_ceiling": round(rate / ceiling, 3),  # phases overlap
         "zoho_calls_per_100_written": round(100 * upserts / max(report.written, 1), 3),
+        "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
+        "connector_cpu_us_per_record": round(1e6 * cpu["connector"] / max(report.written, 1)),
         "second_run": {
             "events": second.claimed,
             "unchanged": second.unchanged,
@@ -163,7 +189,8 @@ def main() -> None:
         processes, described = _sandbox(home, args.records, args.latency_ms)
         try:
             (home / "bench.json").write_text(json.dumps(described))
-            figures = asyncio.run(_measure(home, args.batch, args.latency_ms, args.workers))
+            pids = {"netsuite": processes[0].pid, "zoho": processes[1].pid}
+            figures = asyncio.run(_measure(home, args.batch, args.latency_ms, args.workers, pids))
         finally:
             for process in processes:
                 process.terminate()

@@ -122,8 +122,13 @@ class UpsertPacker:
 
     def _flush_if_idle(self) -> None:
         """Send the partial calls when nobody can add to them, or when Zoho has room for them."""
-        idle_slots = self.capacity is not None and self.in_flight < self.capacity()
-        if self.waiting < self.producers and not idle_slots:
+        if self.capacity is not None:
+            # Zoho's slots decide: a partial call sent while they are all taken would only
+            # queue behind the others, where it can no longer be filled; held here, it takes
+            # the next slot that frees (``_done``), with whatever was added meanwhile
+            if self.in_flight >= self.capacity():
+                return
+        elif self.waiting < self.producers:
             return
         for (module, key_field), pending in self._pending.items():
             while pending.payloads:
