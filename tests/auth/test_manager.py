@@ -91,6 +91,46 @@ async def test_a_token_is_refreshed_five_minutes_before_it_expires(engine: Engin
     assert mint.calls == 2
 
 
+async def test_calls_between_rechecks_use_the_token_in_hand_without_reading_the_store(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    mint = Minter(clock)
+    manager = _manager(engine, mint, clock)
+    reads: list[int] = []
+    read_stored = manager._read_stored
+    monkeypatch.setattr(manager, "_read_stored", lambda: reads.append(1) or read_stored())
+    first = await manager.token()
+    before = len(reads)
+    for _ in range(50):
+        clock.now += 0.5  # 25 s of calls
+        assert (await manager.token()) == first
+    assert len(reads) == before  # no query, no decryption per call
+
+
+async def test_a_token_another_worker_stored_is_taken_up_within_the_recheck(
+    engine: Engine,
+) -> None:
+    clock = Clock()
+    mint = Minter(clock)
+    mine, other = _manager(engine, mint, clock), _manager(engine, mint, clock)
+    assert (await mine.token()).access_token == "token-1"
+    await other.refresh(stale=await other.token())  # e.g. it was refused the old one
+    assert (await mine.token()).access_token == "token-1"  # still valid: no need to look
+    clock.now += 31
+    assert (await mine.token()).access_token == "token-2"
+    assert mint.calls == 2
+
+
+async def test_the_token_in_hand_is_never_used_past_its_margin(engine: Engine) -> None:
+    clock = Clock()
+    mint = Minter(clock, lifetime=310)  # usable for 10 s with the 300 s margin
+    manager = _manager(engine, mint, clock)
+    assert (await manager.token()).access_token == "token-1"
+    clock.now += 11  # well inside the recheck, but past the margin
+    assert (await manager.token()).access_token == "token-2"
+
+
 async def test_a_waiting_worker_takes_the_token_another_just_minted(engine: Engine) -> None:
     clock = Clock()
     mint = Minter(clock)
