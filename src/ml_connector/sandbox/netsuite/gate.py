@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ml_connector.sandbox.netsuite.account import Account
 from ml_connector.sandbox.netsuite.faults import Fault
 from ml_connector.sandbox.netsuite.problems import concurrency_exceeded, problem
-from ml_connector.sandbox.slots import freeing_on_completion
+from ml_connector.sandbox.slots import answering_after, freeing_on_completion
 
 __all__ = ["Gate", "SimulatedConnectionReset", "endpoint_key"]
 
@@ -88,12 +88,13 @@ class Gate:
 
     async def _serve(self, faults: list[Fault], scope: Scope, receive: Receive, send: Send) -> None:
         delay = self._account.settings.latency_ms + sum(f.latency_ms for f in faults)
+        failure = next((f.kind for f in faults if f.kind != "latency"), None)
+        if failure is None:  # handled now, answered once the latency has passed
+            await self._app(scope, receive, answering_after(send, delay / 1000))
+            return
         if delay:
             await asyncio.sleep(delay / 1000)
-        failure = next((f.kind for f in faults if f.kind != "latency"), None)
         if failure == "reset":
             await _reset(send)
-        elif failure is not None:
-            await _failure(failure)(scope, receive, send)
         else:
-            await self._app(scope, receive, send)
+            await _failure(failure)(scope, receive, send)

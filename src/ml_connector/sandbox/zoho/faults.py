@@ -19,6 +19,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ml_connector.sandbox.slots import answering_after
+
 from .responses import Json, crm_error, too_many_requests
 
 __all__ = [
@@ -174,6 +176,9 @@ class FaultMiddleware:
         delay = self.plan.latency_ms + sum(f.latency_ms for f in fired if f.kind == "latency")
         for spike in (f for f in fired if f.kind == "latency"):
             self.plan.applied(spike)
+        if not any(f.kind != "latency" for f in fired):  # handled now, answered after the delay
+            await self.app(scope, receive, answering_after(send, delay / 1000))
+            return
         if delay:
             await asyncio.sleep(delay / 1000)
         for fault in fired:
