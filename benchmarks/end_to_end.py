@@ -2,16 +2,19 @@
 
 The simulators run in two other processes (`ml-connector sandbox --latency-ms L`, one serving
 NetSuite, one Zoho, as they are two services), so only the connector is measured here. The
-backfill reads while the pipeline writes, as the service runs
-them (the worker drains what each committed page queued). Reports records per second from the
-start of the backfill to the last write, as a fraction of the ceiling Zoho's limits set (10 heavy
-upserts in flight x 100 records per call / latency), Zoho upsert calls per record written, and
-the Zoho writes a second run over unchanged data makes (goal: zero), and the CPU time the
-connector and each simulator spent over the measured window (on Linux), so a change's cost per
-record can be compared with less noise than the rate.
+backfill reads while the pipeline writes, as the service runs them. Reports records per second
+from the start of the backfill to the last write, as a fraction of the ceiling Zoho's limits
+set (10 heavy upserts in flight x 100 records per call / latency), Zoho upsert calls per record
+written, the Zoho writes a second run over unchanged data makes (goal: zero), and the CPU time
+the connector and each simulator spent over the measured window (on Linux), so a change's cost
+per record can be compared with less noise than the rate.
 
     python benchmarks/end_to_end.py [--records 100000] [--latency-ms 300] [--batch 500]
-                                    [--workers 6]
+                                    [--workers 6] [--in-process]
+
+The rows are read by `ml-connector backfill` in a process of its own, as an operator runs it
+beside the service, while this process drains the inbox as the worker does (its batches in
+flight, its linger); ``--in-process`` reads in the draining process instead.
 
 Prints the figures and writes benchmarks/results/end_to_end.json.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -27,11 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from ml_connector.connections import add_from_file
 from ml_connector.jobs.work import JobContext
@@ -39,6 +44,7 @@ from ml_connector.mapping import default_mapping
 from ml_connector.netsuite import RECORD_TYPES
 from ml_connector.settings import load_settings
 from ml_connector.store.keyfile import keyring_for
+from ml_connector.store.leases import claimable
 from ml_connector.store.schema import open_engine
 from ml_connector.store.tables import inbox
 from ml_connector.sync import backfill_types
@@ -49,7 +55,8 @@ from ml_connector.zoho import prepare_org
 RESULTS = Path(__file__).with_name("results")
 HEAVY_IN_FLIGHT, PER_CALL = 10, 100
 # the worker's drain stays this long for more rows, as it does in the service
-LINGER_SECONDS: float = JobContext.__dataclass_fields__["linger_seconds"].default
+LINGER_SECONDS = float(JobContext.__dataclass_fields__["linger_seconds"].default)  # type: ignore[arg-type]
+POLL_SECONDS = 0.05
 
 
 def _simulator(home: Path, records: int, latency_ms: int) -> tuple[subprocess.Popen[str], Any]:
@@ -76,7 +83,8 @@ def _sandbox(
 def _cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     """CPU (user + system) used so far by this process and by each simulator process."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    used = {"connector": own.ru_utime + own.ru_stime}
+    waited = resource.getrusage(resource.RUSAGE_CHILDREN)  # the backfill process, once ended
+    used = {"connector": own.ru_utime + own.ru_stime, "backfill": waited.ru_utime + waited.ru_stime}
     tick = os.sysconf("SC_CLK_TCK")
     for name, pid in pids.items():
         try:
@@ -100,9 +108,73 @@ def _requeue_everything(services: Services, db_ids: dict[str, list[str]], engine
         conn.execute(insert(inbox), rows)
 
 
-async def _measure(
-    home: Path, batch: int, latency_ms: int, workers: int, pids: dict[str, int]
-) -> dict[str, Any]:
+@dataclass
+class _Feed:
+    """How the rows reach the inbox: read by this process, or by `ml-connector backfill`."""
+
+    home: Path
+    separate: bool
+    queued: asyncio.Event = field(default_factory=asyncio.Event)
+    done_at: float | None = None
+
+    async def read(self, engine: Engine, services: Services) -> None:
+        if self.separate:
+            # `ml-connector backfill` fills the inbox from its own process while the worker
+            # writes, as an operator runs it next to `serve`
+            env = {**os.environ, "ML_CONNECTOR_HOME": str(self.home)}
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "ml_connector", "backfill", "bench",
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+            )  # fmt: skip
+            _, errors = await process.communicate()
+            if process.returncode:
+                raise SystemExit(f"backfill failed: {errors.decode()[-2000:]}")
+        else:
+            await backfill_types(
+                engine, services.reader, services.connection_id, RECORD_TYPES,
+                progress=lambda _type: lambda _n: self.queued.set(),
+            )  # fmt: skip
+        self.done_at = time.perf_counter()
+        self.queued.set()
+
+    async def rows_or_end(self, engine: Engine, connection_id: int) -> None:
+        """Until rows may be claimable (the worker hears of them by a wake-up) or reading ended."""
+        while self.separate and self.done_at is None:
+            if claimable(engine, connection_id):
+                return
+            with contextlib.suppress(TimeoutError):  # another process: look again
+                await asyncio.wait_for(self.queued.wait(), POLL_SECONDS)
+        await self.queued.wait()
+
+
+async def _write_all(pipeline: Pipeline, feed: _Feed, workers: int) -> DrainReport:
+    total = DrainReport()
+    while True:
+        feed.queued.clear()
+        read_before = feed.done_at is not None  # every row was in before this drain began
+        report = await pipeline.drain(workers=workers, linger=LINGER_SECONDS)
+        total += report
+        if read_before and not report.claimed:
+            return total
+        if not report.claimed:
+            await feed.rows_or_end(pipeline.engine, pipeline.connection_id)
+
+
+async def _second_run(services: Services, pipeline: Pipeline, engine: Engine) -> dict[str, int]:
+    """Every record again, unchanged: how many Zoho writes that makes (goal: none)."""
+    ids: dict[str, list[str]] = {}
+    for record_type in RECORD_TYPES:
+        ids[record_type] = [
+            str(r["id"]) async for page in services.reader.pages(record_type) for r in page
+        ]
+    _requeue_everything(services, ids, engine)
+    calls_before = services.zoho.calls
+    second = await pipeline.drain()
+    writes = services.zoho.calls - calls_before
+    return {"events": second.claimed, "unchanged": second.unchanged, "zoho_writes": writes}
+
+
+async def _measure(options: argparse.Namespace, home: Path, pids: dict[str, int]) -> dict[str, Any]:
     settings = load_settings({"ML_CONNECTOR_HOME": str(home)})
     engine = open_engine(settings)
     keyring = keyring_for(settings)
@@ -112,68 +184,37 @@ async def _measure(
         await prepare_org(services.zoho, mapping)
         pipeline = Pipeline(
             engine, services.connection_id, reader=services.reader, zoho=services.zoho,
-            mapping=mapping, batch=batch, capacity=services.zoho.upsert_capacity,
+            mapping=mapping, batch=options.batch, capacity=services.zoho.upsert_capacity,
         )  # fmt: skip
+        feed = _Feed(home, separate=not options.in_process)
         cpu_before = _cpu_seconds(pids)
         started = time.perf_counter()
         calls_before = services.zoho.calls
-        queued = asyncio.Event()
-        reading: list[float] = []
-
-        async def read_all() -> None:
-            await backfill_types(
-                engine, services.reader, services.connection_id, RECORD_TYPES,
-                progress=lambda _type: lambda _n: queued.set(),
-            )  # fmt: skip
-            reading.append(time.perf_counter())
-            queued.set()
-
-        async def write_all() -> DrainReport:
-            total = DrainReport()
-            while True:
-                queued.clear()
-                report = await pipeline.drain(workers=workers, linger=LINGER_SECONDS)
-                total += report
-                if reading and not report.claimed:
-                    return total
-                if not report.claimed:
-                    await queued.wait()
-
-        _, report = await asyncio.gather(read_all(), write_all())
-        read_done = reading[0]
+        _, report = await asyncio.gather(
+            feed.read(engine, services), _write_all(pipeline, feed, options.workers)
+        )
         finished = time.perf_counter()
         cpu = {k: v - cpu_before.get(k, 0.0) for k, v in _cpu_seconds(pids).items()}
         upserts = services.zoho.calls - calls_before
-        ids: dict[str, list[str]] = {}
-        for record_type in RECORD_TYPES:
-            ids[record_type] = [
-                str(r["id"]) async for page in services.reader.pages(record_type) for r in page
-            ]
-        _requeue_everything(services, ids, engine)
-        calls_before = services.zoho.calls
-        second = await pipeline.drain()
-        second_writes = services.zoho.calls - calls_before
+        second = await _second_run(services, pipeline, engine)
     engine.dispose()
+    assert feed.done_at is not None
     seconds = finished - started
-    ceiling = HEAVY_IN_FLIGHT * PER_CALL / (latency_ms / 1000)
+    ceiling = HEAVY_IN_FLIGHT * PER_CALL / (options.latency_ms / 1000)
     rate = report.written / seconds
+    connector_cpu = cpu["connector"] + cpu["backfill"]
     return {
         "records_written": report.written,
         "failed": report.failed,
-        "read_seconds": round(read_done - started, 1),
-        "write_seconds": round(finished - read_done, 1),  # writing left when reading ended
+        "read_seconds": round(feed.done_at - started, 1),
+        "write_seconds": round(finished - feed.done_at, 1),  # writing left when reading ended
         "records_per_s": round(rate),
         "ceiling_records_per_s": round(ceiling),
         "fraction_of_ceiling": round(rate / ceiling, 3),
-        "write_phase_fraction_of_ceiling": round(rate / ceiling, 3),  # phases overlap
         "zoho_calls_per_100_written": round(100 * upserts / max(report.written, 1), 3),
         "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
-        "connector_cpu_us_per_record": round(1e6 * cpu["connector"] / max(report.written, 1)),
-        "second_run": {
-            "events": second.claimed,
-            "unchanged": second.unchanged,
-            "zoho_writes": second_writes,
-        },
+        "connector_cpu_us_per_record": round(1e6 * connector_cpu / max(report.written, 1)),
+        "second_run": second,
     }
 
 
@@ -183,6 +224,10 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=300)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--workers", type=int, default=6, help="batches in flight at once")
+    parser.add_argument(
+        "--in-process", action="store_true",
+        help="read in the writing process instead of running `ml-connector backfill` beside it",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -190,13 +235,14 @@ def main() -> None:
         try:
             (home / "bench.json").write_text(json.dumps(described))
             pids = {"netsuite": processes[0].pid, "zoho": processes[1].pid}
-            figures = asyncio.run(_measure(home, args.batch, args.latency_ms, args.workers, pids))
+            figures = asyncio.run(_measure(args, home, pids))
         finally:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
     settings = {"records": args.records, "latency_ms": args.latency_ms, "batch": args.batch}
-    report = settings | {"workers": args.workers} | figures
+    reader = "in-process" if args.in_process else "backfill command"
+    report = settings | {"workers": args.workers, "reader": reader} | figures
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "end_to_end.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -70,14 +70,25 @@ async def _run(
         # each row travels in its event and is mapped as read: it must hold the custom fields
         reader = RecordReader(suiteql, custom_fields=mapping.custom_columns(), zone=zone)
         with _progress() as progress:
-            tasks = {}
-            for record_type in types:
-                total = await reader.count(record_type, since)
-                tasks[record_type] = progress.add_task(record_type, total=total)
-            return await backfill_types(
-                engine, reader, row.id, types, since=since, parts=limit,
-                progress=lambda record_type: _advance(progress, tasks[record_type]),
-            )  # fmt: skip
+            tasks = {t: progress.add_task(t, total=None) for t in types}
+
+            async def total(record_type: str) -> None:
+                progress.update(tasks[record_type], total=await reader.count(record_type, since))
+
+            # the totals only size the bars: counted beside the reading, not before it
+            counting = [asyncio.ensure_future(total(t)) for t in types]
+            try:
+                results = await backfill_types(
+                    engine, reader, row.id, types, since=since, parts=limit,
+                    progress=lambda record_type: _advance(progress, tasks[record_type]),
+                )  # fmt: skip
+            except BaseException:
+                for count in counting:
+                    count.cancel()
+                await asyncio.gather(*counting, return_exceptions=True)
+                raise
+            await asyncio.gather(*counting)
+            return results
 
 
 def backfill_command(
