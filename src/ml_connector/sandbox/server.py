@@ -51,6 +51,10 @@ def _server(app: ASGIApp) -> uvicorn.Server:
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=2,
+        # Loopback servers for the simulators, the demo and tests share a process, and a busy
+        # moment can hold a client's loop for seconds: idle connections stay open long enough
+        # that a client never sends on one the server has just closed (uvicorn's 5 s default).
+        timeout_keep_alive=30,
     )
     return uvicorn.Server(config)
 

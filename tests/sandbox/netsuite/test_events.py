@@ -238,3 +238,23 @@ async def test_a_stream_of_saves_is_posted_side_by_side(clock: FakeClock) -> Non
         answer.set()
         await emitter.drain()
     assert [entry["outcome"] for entry in emitter.log] == [202, 202, 202]
+
+
+async def test_posts_that_end_together_leave_no_connection_open(clock: FakeClock) -> None:
+    closed: list[bool] = []
+
+    class Receiver(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return httpx.Response(202)
+
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    emitter = EventEmitter("1234567", secret, clock, transport=Receiver())
+    emitter.url = HOOK
+    for number in range(2):  # answered in the same turn of the loop
+        emitter.emit("customer", number, "edit", "USERINTERFACE")
+    await emitter.drain()
+    assert [entry["outcome"] for entry in emitter.log] == [202, 202]
+    assert closed == [True]  # the client and its connections went once nothing was left

@@ -82,8 +82,10 @@ class EventEmitter:
     at most ``concurrency`` in flight through one client, as those scripts run within the
     account's concurrency limit (reference §6): a burst of a thousand saves is a queue of posts
     over a few kept-alive connections, not a thousand connects at once, and a steady stream of
-    saves is posted as it comes, not one post after another. The client lives while there is
-    something to send and is closed when nothing is left.
+    saves is posted as it comes, not one post after another. A connection idle for a second is
+    not used again, well inside any receiver's keep-alive (uvicorn's is 5 s), so a post is not
+    sent on a connection the receiver is closing. The client lives while there is something to
+    send and is closed when nothing is left.
     """
 
     def __init__(
@@ -104,6 +106,10 @@ class EventEmitter:
         self._slots: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
+        # posts queued or in flight, counted by the posts themselves: a finished task leaves
+        # ``_deliveries`` only a loop turn later, so two posts ending together each saw the
+        # other and neither closed the client, which then leaked its connections
+        self._unfinished = 0
 
     def emit(self, record_type: str, record_id: int, event_type: str, context: str) -> ChangeEvent:
         """Record the event and, if a URL is set, queue its post without waiting for the answer."""
@@ -121,6 +127,7 @@ class EventEmitter:
         delivery = asyncio.get_running_loop().create_task(
             self._deliver(event, self.url, int(now), entry)
         )
+        self._unfinished += 1
         self._deliveries.add(delivery)
         delivery.add_done_callback(self._deliveries.discard)
         return event
@@ -130,19 +137,20 @@ class EventEmitter:
     ) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._concurrency)
-        async with self._slots:
-            if self._client is None:
-                limits = httpx.Limits(max_connections=self._concurrency, keepalive_expiry=2.0)
-                self._client = httpx.AsyncClient(
-                    transport=self._transport, timeout=_TIMEOUT, limits=limits
-                )
+        try:
+            async with self._slots:
+                if self._client is None:
+                    limits = httpx.Limits(max_connections=self._concurrency, keepalive_expiry=1.0)
+                    self._client = httpx.AsyncClient(
+                        transport=self._transport, timeout=_TIMEOUT, limits=limits
+                    )
+                await self._post(self._client, event, url, ts, entry)
+        finally:
+            self._unfinished -= 1
             client = self._client
-            try:
-                await self._post(client, event, url, ts, entry)
-            finally:
-                if len(self._deliveries) <= 1 and self._client is client:
-                    self._client = None  # the last delivery: a later one opens a new client
-                    await client.aclose()
+            if not self._unfinished and client is not None:
+                self._client = None  # the last delivery: a later one opens a new client
+                await client.aclose()
 
     async def _post(
         self,
