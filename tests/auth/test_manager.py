@@ -99,7 +99,12 @@ async def test_calls_between_rechecks_use_the_token_in_hand_without_reading_the_
     manager = _manager(engine, mint, clock)
     reads: list[int] = []
     read_stored = manager._read_stored
-    monkeypatch.setattr(manager, "_read_stored", lambda: reads.append(1) or read_stored())
+
+    def counted() -> object:
+        reads.append(1)
+        return read_stored()
+
+    monkeypatch.setattr(manager, "_read_stored", counted)
     first = await manager.token()
     before = len(reads)
     for _ in range(50):
