@@ -134,3 +134,49 @@ async def test_a_partial_call_takes_a_free_zoho_slot_rather_than_wait() -> None:
     await slow
     assert answer == [[f"Accounts:a{i}" for i in range(40)]]
     assert [len(keys) for _, keys in zoho.calls] == [40], "Zoho was idle: no reason to wait"
+
+
+class GatedRecorder(Recorder):
+    """A writer whose calls stay in flight until ``gate`` opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def upsert(
+        self, module: str, records: list[dict[str, Any]], *, duplicate_check_fields: list[str]
+    ) -> list[str]:
+        self.calls.append((module, [r["key"] for r in records]))
+        await self.gate.wait()
+        return [f"{module}:{r['key']}" for r in records]
+
+
+async def test_a_partial_call_waits_while_half_of_zoho_is_busy_and_fills_meanwhile() -> None:
+    zoho = GatedRecorder()
+    packer = UpsertPacker(zoho, capacity=lambda: 10)
+    busy = asyncio.ensure_future(_producer(packer, [_group("Contacts", "c", 500)]))  # 5 calls
+    first = asyncio.ensure_future(_producer(packer, [_group("Accounts", "a", 40)]))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert [m for m, _ in zoho.calls] == ["Contacts"] * 5, "5 of 10 slots busy: it waits"
+    second = asyncio.ensure_future(_producer(packer, [_group("Accounts", "b", 60)]))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    zoho.gate.set()
+    await asyncio.gather(busy, first, second)
+    accounts = [keys for module, keys in zoho.calls if module == "Accounts"]
+    assert [len(keys) for keys in accounts] == [100], "filled by the next batch: one call"
+    assert (await first) == [[f"Accounts:a{i}" for i in range(40)]]
+
+
+async def test_a_partial_call_goes_once_the_calls_in_flight_drop_below_half() -> None:
+    zoho = GatedRecorder()
+    packer = UpsertPacker(zoho, capacity=lambda: 10)
+    busy = asyncio.ensure_future(_producer(packer, [_group("Contacts", "c", 500)]))
+    partial = asyncio.ensure_future(_producer(packer, [_group("Accounts", "a", 40)]))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    zoho.gate.set()  # the five answer; nobody else adds
+    assert (await partial) == [[f"Accounts:a{i}" for i in range(40)]]
+    await busy
+    assert [(m, len(k)) for m, k in zoho.calls][-1] == ("Accounts", 40)

@@ -4,8 +4,10 @@ One batch alone rarely fills its calls: its records split by module and by wave 
 before children), so a batch of 500 costs six or seven calls instead of five. Zoho's limits
 count calls, not records, so every partial call lowers the ceiling. The packer collects what
 the batches in flight want written, per module, and sends a call as soon as it holds 100
-records; a partial call goes when no batch could add to it (every batch still producing is
-waiting for its writes, or has stopped), or when Zoho has a free slot for it anyway.
+records. When it knows Zoho's capacity, a partial call goes once fewer than half of Zoho's
+slots are busy, so Zoho never idles for it and it has the calls in flight's time to fill;
+without, it goes when no batch could add to it (every batch still producing is waiting for
+its writes, or has stopped).
 
 Results come back to each batch in the order it gave its records, exactly as if it had made
 the calls itself; a call that raises fails every batch that had a record in it.
@@ -121,12 +123,15 @@ class UpsertPacker:
             self._send(module, key_field, pending, self.size)
 
     def _flush_if_idle(self) -> None:
-        """Send the partial calls when nobody can add to them, or when Zoho has room for them."""
+        """Send the partial calls when Zoho runs short of work, or when nobody can add to them."""
         if self.capacity is not None:
             # Zoho's slots decide: a partial call sent while they are all taken would only
             # queue behind the others, where it can no longer be filled; held here, it takes
-            # the next slot that frees (``_done``), with whatever was added meanwhile
-            if self.in_flight >= self.capacity():
+            # the next slot that frees (``_done``), with whatever was added meanwhile. While
+            # half the slots are still busy it waits too: Zoho is kept busy, and the batches
+            # whose calls come back meanwhile may fill it (each answer looks again, so a
+            # partial call waits at most until the calls in flight drop below half)
+            if 2 * self.in_flight >= self.capacity():
                 return
         elif self.waiting < self.producers:
             return
