@@ -131,7 +131,7 @@ class UpsertPacker:
             # half the slots are still busy it waits too: Zoho is kept busy, and the batches
             # whose calls come back meanwhile may fill it (each answer looks again, so a
             # partial call waits at most until the calls in flight drop below half)
-            if 2 * self.in_flight >= self.capacity():
+            if self.in_flight and 2 * self.in_flight >= self.capacity():
                 return
         elif self.waiting < self.producers:
             return
