@@ -63,6 +63,11 @@ class World:
     def reader_calls(self) -> int:
         return self.suiteql.calls
 
+    async def backfill_all(self) -> None:
+        """Every record of every type into the inbox, one type after another."""
+        for record_type in RECORD_TYPES:
+            await backfill(self.store.engine, self.reader, self.connection_id, record_type)
+
     def inbox_statuses(self) -> dict[str, int]:
         query = select(inbox.c.status, func.count()).group_by(inbox.c.status)
         with self.store.engine.connect() as conn:
@@ -99,8 +104,7 @@ async def world(store: Store, records: int) -> AsyncIterator[World]:
 
 async def test_a_backfill_arrives_in_zoho_once_with_its_lookups(store: Store) -> None:
     async with world(store, 400) as w:
-        for record_type in RECORD_TYPES:
-            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.backfill_all()
         report = await w.pipeline.drain()
         zoho = await w.zoho_records()
         again = await w.pipeline.drain()
@@ -117,8 +121,7 @@ async def test_a_backfill_arrives_in_zoho_once_with_its_lookups(store: Store) ->
 
 async def test_parents_and_companies_resolve_to_zoho_ids(store: Store) -> None:
     async with world(store, 300) as w:
-        for record_type in RECORD_TYPES:
-            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.backfill_all()
         await w.pipeline.drain()
         zoho = await w.zoho_records()
     by_ns = {
@@ -211,8 +214,7 @@ async def test_a_lingering_drain_takes_events_that_arrive_while_it_runs(store: S
 
 async def test_batches_in_flight_write_each_record_once(store: Store) -> None:
     async with world(store, 400) as w:
-        for record_type in RECORD_TYPES:
-            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.backfill_all()
         w.pipeline.batch = 60  # parents, children and contacts' companies in other batches
         report = await w.pipeline.drain(workers=4)
         zoho = await w.zoho_records()
@@ -251,8 +253,7 @@ async def test_a_429_storm_is_journalled_and_replayed_without_netsuite(store: St
 
 async def test_reconcile_finds_what_people_changed_in_zoho(store: Store) -> None:
     async with world(store, 200) as w:
-        for record_type in RECORD_TYPES:
-            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.backfill_all()
         await w.pipeline.drain()
         clean = await reconcile(
             w.store.engine, w.connection_id, reader=w.reader, zoho=w.crm,
@@ -526,8 +527,7 @@ def _expected_contact(row: dict[str, Any]) -> dict[str, Any]:
 
 async def test_contacts_arrive_with_their_addresses_phones_and_category(store: Store) -> None:
     async with world(store, 300) as w:
-        for record_type in RECORD_TYPES:
-            await backfill(w.store.engine, w.reader, w.connection_id, record_type)
+        await w.backfill_all()
         report = await w.pipeline.drain()
         zoho = await w.zoho_records()
     assert report.failed == 0
